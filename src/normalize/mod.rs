@@ -1,0 +1,569 @@
+//! Stage 1: fold text into a canonical form for matching, keeping the way back to the original.
+//!
+//! [`Normalizer::fold`] makes one left-to-right pass over the text, a word at a time, and
+//! returns a [`Folded`] text with an [`OffsetMap`] back to the original bytes. The rules, in the
+//! order they apply to each character (each is tested in this module's tests with a case it must
+//! fold and a case it must leave alone):
+//!
+//! 1. **Compatibility decomposition and case folding.** Fullwidth `ｒａｆｉｄａｈ` and
+//!    mathematical `𝐫𝐚𝐟𝐢𝐝𝐚𝐡` become `rafidah`; `ß` → `ss`, `ς` → `σ`. Case folding is the
+//!    Unicode lowercase mapping plus the full-folding expansions listed in
+//!    `models/normalize/letters.tsv`. **Turkish i:** `İ`, `I`, `ı` and `i` all fold to `i`. This
+//!    is a search folding, not Turkish-locale lowercasing: a Turkish `RAFIZI` and an English
+//!    `Rafizi` reach the same variant, at the price of not telling `ı` from `i`.
+//! 2. **Marks removed.** Every combining mark is dropped: Arabic harakat (U+064B–U+065F),
+//!    superscript alef (U+0670), Latin accents, Cyrillic breve and diaeresis (`ё` → `е`,
+//!    `й` → `и`, `ӣ` → `и`). Since compatibility decomposition splits `أ إ آ` into alef and a
+//!    mark, they become `ا` here too. A dropped mark's bytes join the span of the letter before it.
+//! 3. **Letters unified** (`models/normalize/letters.tsv`): `ٱ → ا`, `ى → ي`, `ة → ه`,
+//!    Persian/Urdu/Pashto `ی ې ۍ ے → ي`, `ک → ك`, `ہ ھ → ه`; Arabic-Indic and Persian digits
+//!    to ASCII; Uzbek apostrophes `ʻ ʼ ' ` ‘ ’` to `'`.
+//! 4. **Invisible characters removed**: zero-width space/joiners (ZWNJ included), bidi
+//!    controls, tatweel, soft hyphen, variation selectors. None of them breaks a word, so the
+//!    Persian `رافضی‌ها` (ZWNJ before the plural suffix) is one word `رافضيها`.
+//! 5. **Homoglyphs** (`models/normalize/confusables.tsv`, derived from Unicode's UTS #39 data):
+//!    a Latin, Cyrillic or Greek letter inside a word whose letters are mostly of another of
+//!    these scripts is replaced by the letter it imitates in the dominant script: `rаfіdah`
+//!    (Cyrillic `а`, `і`) → `rafidah`, `рaфидиты` (Latin `a`) → `рафидиты`. Words written in one
+//!    script are never transliterated.
+//! 6. **Leetspeak** (`models/normalize/leet.tsv`): a digit or symbol between letters of a
+//!    Latin or Cyrillic word is the letter it imitates (`r4f1d4h`, `r@fidah`, `k!ll`); a digit
+//!    at the word's edge too when the word already has one inside (`r4f1d4`). Numbers (`2024`),
+//!    ordinals (`2nd`) and punctuation after a word (`kill!`) are left alone.
+//! 7. **Spaced letters joined**: three or more single letters of one script separated by short
+//!    runs of spaces, dots, dashes, underscores or similar (`r.a.f.i.d.a.h`, `R a f i d a h`,
+//!    `ر ا ف ض ة`) become one word. Ordinary words are never joined.
+//! 8. **Repeats collapsed**: a run of three or more identical letters becomes one letter
+//!    (`raaaafidahhh` → `rafidah`); doubled letters are kept (`raafidah`, `Allah`, `للاتفاق`).
+//!
+//! Lexicon variants are folded with the same function, so a rule never has to be remembered
+//! when writing an entry: write the word as people write it.
+//!
+//! # Cost
+//! The per-character fold of the first 2,048 code points (Latin, Greek, Cyrillic, Arabic and
+//! its Persian, Urdu and Pashto letters) is a table lookup; rarer characters are folded on the
+//! fly by the same function. The offset map stores runs, not a pair per byte (see
+//! [`OffsetMap`]). Time is linear in the input: every character is visited a bounded number
+//! of times, also inside spaced-letter runs.
+
+mod offsets;
+mod tables;
+
+use std::sync::{Arc, OnceLock};
+
+pub use offsets::OffsetMap;
+pub(crate) use tables::is_ignorable;
+use tables::{Fold, Tables};
+
+use crate::error::DataError;
+use crate::script::Script;
+
+const LETTERS_TSV: &str = include_str!("../../models/normalize/letters.tsv");
+const CONFUSABLES_TSV: &str = include_str!("../../models/normalize/confusables.tsv");
+const LEET_TSV: &str = include_str!("../../models/normalize/leet.tsv");
+
+/// Folds text for matching; see the [module docs](self) for the rules.
+///
+/// Cheap to clone (the tables are shared) and `Send + Sync`.
+///
+/// ```
+/// use tahrid::normalize::Normalizer;
+///
+/// let n = Normalizer::default();
+/// assert_eq!(n.fold("الرَّافِضَةُ").as_str(), "الرافضه");
+/// assert_eq!(n.fold("R a f i d a h").as_str(), "rafidah");
+/// assert_eq!(n.fold("r4f1d4h in 2024").as_str(), "rafidah in 2024");
+/// ```
+#[derive(Clone, Debug)]
+pub struct Normalizer {
+    tables: Arc<Tables>,
+}
+
+impl Default for Normalizer {
+    /// The normalizer built from the tables embedded in the crate.
+    fn default() -> Self {
+        static EMBEDDED: OnceLock<Arc<Tables>> = OnceLock::new();
+        let tables = EMBEDDED.get_or_init(|| {
+            Arc::new(
+                Tables::from_data(LETTERS_TSV, CONFUSABLES_TSV, LEET_TSV)
+                    .expect("embedded normalization tables are valid (checked by tests)"),
+            )
+        });
+        Normalizer {
+            tables: Arc::clone(tables),
+        }
+    }
+}
+
+/// Folded text and its alignment to the original; produced by [`Normalizer::fold`].
+#[derive(Clone, Debug, Default)]
+pub struct Folded {
+    text: String,
+    offsets: OffsetMap,
+}
+
+impl Folded {
+    /// The folded text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The map from folded offsets to original offsets.
+    pub fn offsets(&self) -> &OffsetMap {
+        &self.offsets
+    }
+
+    /// Shorthand for [`OffsetMap::original_range`].
+    pub fn original_range(&self, folded: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        self.offsets.original_range(folded)
+    }
+}
+
+/// What a character of a word is, for the word pass.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Mark,
+    Ignore,
+}
+
+/// One original character of the word being folded.
+#[derive(Clone, Copy, Debug)]
+struct CharInfo {
+    pos: usize,
+    end: usize,
+    c: char,
+    kind: Kind,
+    /// Range of its base fold in the word scratch buffer.
+    fstart: usize,
+    fend: usize,
+    script: Script,
+    letter: bool,
+    leet: bool,
+}
+
+/// One piece of folded output with its original span.
+#[derive(Clone, Copy, Debug)]
+struct Unit {
+    fstart: usize,
+    fend: usize,
+    ostart: usize,
+    oend: usize,
+    /// The unit is a single letter (eligible for repeat collapsing).
+    letter: Option<char>,
+    /// One original char folded to one char of the same byte length.
+    simple: bool,
+}
+
+/// Reusable buffers for one `fold` call.
+#[derive(Default)]
+struct Scratch {
+    chars: Vec<CharInfo>,
+    base: String,
+    units: Vec<Unit>,
+    unit_text: String,
+}
+
+/// Separators allowed between spaced single letters (`r.a.f.i.d.a.h`).
+fn is_spacer(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '.' | '-' | '_' | '*' | '+' | '/' | '~' | '·' | '•' | '‧' | '∙' | '\u{00A0}'
+    ) || is_ignorable(c)
+}
+
+/// Apostrophe-like characters that belong to a word when letters surround them.
+fn is_inner_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '`' | '‘' | '’' | 'ʹ' | '′')
+}
+
+/// Longest spacer run between two spaced letters, in characters.
+const MAX_SPACER_RUN: usize = 3;
+
+impl Normalizer {
+    /// Builds a normalizer from the contents of the three data files (`letters.tsv`,
+    /// `confusables.tsv`, `leet.tsv`, in the format of those in `models/normalize/`), for users
+    /// who need other folding tables.
+    ///
+    /// ```
+    /// use tahrid::normalize::Normalizer;
+    /// // No letter unification, no homoglyphs, and only `4` as leetspeak.
+    /// let n = Normalizer::from_tables("", "", "4\ta\t-\n").unwrap();
+    /// assert_eq!(n.fold("Rаf1d4h").as_str(), "rаf1dah");
+    /// assert!(Normalizer::from_tables("xy\tz\n", "", "").is_err());
+    /// ```
+    pub fn from_tables(letters: &str, confusables: &str, leet: &str) -> Result<Self, DataError> {
+        Ok(Normalizer {
+            tables: Arc::new(Tables::from_data(letters, confusables, leet)?),
+        })
+    }
+
+    /// Folds `text`; see the [module docs](self) for the rules.
+    ///
+    /// ```
+    /// use tahrid::normalize::Normalizer;
+    ///
+    /// let original = "ر ا ف ض ة";
+    /// let folded = Normalizer::default().fold(original);
+    /// assert_eq!(folded.as_str(), "رافضه");
+    /// // the whole folded word maps back to the whole spaced-out original
+    /// assert_eq!(folded.original_range(0..folded.as_str().len()), 0..original.len());
+    /// ```
+    pub fn fold(&self, text: &str) -> Folded {
+        let mut out = Folded::default();
+        self.fold_into(text, &mut out);
+        out
+    }
+
+    /// Folds `text` into `out`, reusing its allocations.
+    pub fn fold_into(&self, text: &str, out: &mut Folded) {
+        out.text.clear();
+        out.offsets.clear();
+        out.text.reserve(text.len());
+        let mut scratch = Scratch::default();
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < text.len() {
+            let b = bytes[i];
+            // Fast path: ASCII characters that cannot be part of a word.
+            if b < 0x80 && !b.is_ascii_alphanumeric() && !self.tables.is_leet(b as char) {
+                let start = out.text.len();
+                out.text.push(b as char);
+                out.offsets.push(start, 1, i, i + 1, true);
+                i += 1;
+                continue;
+            }
+            let c = char_at(text, i);
+            if !self.is_word_char(c) {
+                self.fold_gap_char(c, i, out);
+                i += c.len_utf8();
+                continue;
+            }
+            // A word starts at i.
+            if let Some(end) = self.fold_spaced_run(text, i, out, &mut scratch) {
+                i = end;
+                continue;
+            }
+            let end = self.word_end(text, i);
+            scratch.chars.clear();
+            scratch.base.clear();
+            for (off, ch) in text[i..end].char_indices() {
+                self.push_char(&mut scratch, i + off, ch);
+            }
+            self.emit_word(out, &mut scratch);
+            i = end;
+        }
+    }
+
+    /// Folds a lexicon string (a variant, an affix): the same rules, text only.
+    ///
+    /// ```
+    /// use tahrid::normalize::Normalizer;
+    /// assert_eq!(Normalizer::default().fold_str("Рафидиты"), "рафидиты");
+    /// ```
+    pub fn fold_str(&self, text: &str) -> String {
+        self.fold(text).text
+    }
+
+    fn is_word_char(&self, c: char) -> bool {
+        c.is_alphanumeric()
+            || self.tables.is_leet(c)
+            || matches!(&*self.tables.fold(c), Fold::Mark | Fold::Ignore)
+    }
+
+    /// End of the word starting at `start`.
+    fn word_end(&self, text: &str, start: usize) -> usize {
+        let mut it = text[start..].char_indices().peekable();
+        let mut prev_alnum = false;
+        while let Some((off, c)) = it.next() {
+            if self.is_word_char(c) {
+                prev_alnum = c.is_alphanumeric();
+                continue;
+            }
+            if is_inner_apostrophe(c) && prev_alnum {
+                if let Some(&(_, next)) = it.peek() {
+                    if next.is_alphanumeric() {
+                        continue;
+                    }
+                }
+            }
+            return start + off;
+        }
+        text.len()
+    }
+
+    fn fold_gap_char(&self, c: char, pos: usize, out: &mut Folded) {
+        let start = out.text.len();
+        let end = pos + c.len_utf8();
+        match &*self.tables.fold(c) {
+            Fold::Keep => {
+                out.text.push(c);
+                out.offsets.push(start, c.len_utf8(), pos, end, true);
+            }
+            Fold::Char(d) => {
+                out.text.push(*d);
+                let same = d.len_utf8() == c.len_utf8();
+                out.offsets.push(start, d.len_utf8(), pos, end, same);
+            }
+            Fold::Str(s) => {
+                out.text.push_str(s);
+                out.offsets.push(start, s.len(), pos, end, false);
+            }
+            Fold::Mark | Fold::Ignore => {}
+        }
+    }
+
+    /// Records one original character of a word in the scratch buffers.
+    fn push_char(&self, scratch: &mut Scratch, pos: usize, c: char) {
+        let fold = self.tables.fold(c);
+        let fstart = scratch.base.len();
+        let kind = match &*fold {
+            Fold::Keep => {
+                scratch.base.push(c);
+                Kind::Text
+            }
+            Fold::Char(d) => {
+                scratch.base.push(*d);
+                Kind::Text
+            }
+            Fold::Str(s) => {
+                scratch.base.push_str(s);
+                Kind::Text
+            }
+            Fold::Mark => Kind::Mark,
+            Fold::Ignore => Kind::Ignore,
+        };
+        let fend = scratch.base.len();
+        let first = scratch.base[fstart..fend].chars().next();
+        let letter = first.is_some_and(char::is_alphabetic);
+        scratch.chars.push(CharInfo {
+            pos,
+            end: pos + c.len_utf8(),
+            c,
+            kind,
+            fstart,
+            fend,
+            script: first.map_or(Script::Other, Script::of),
+            letter,
+            leet: c.is_ascii() && self.tables.is_leet(c),
+        });
+    }
+
+    /// Folds the word recorded in `scratch.chars` and appends it to `out`.
+    fn emit_word(&self, out: &mut Folded, scratch: &mut Scratch) {
+        let chars = &scratch.chars;
+        // Which of Latin and Cyrillic dominates the word (homoglyph and leet target).
+        let (mut lat, mut cyr, mut grk) = (0usize, 0usize, 0usize);
+        let mut first_script = None;
+        let mut first_letter = None;
+        let mut last_letter = None;
+        for (idx, ch) in chars.iter().enumerate() {
+            if ch.kind != Kind::Text || !ch.letter {
+                continue;
+            }
+            match ch.script {
+                Script::Latin => lat += 1,
+                Script::Cyrillic => cyr += 1,
+                Script::Greek => grk += 1,
+                _ => {}
+            }
+            if first_script.is_none() && matches!(ch.script, Script::Latin | Script::Cyrillic) {
+                first_script = Some(ch.script);
+            }
+            first_letter.get_or_insert(idx);
+            last_letter = Some(idx);
+        }
+        let dominant = if grk > lat + cyr {
+            None
+        } else if cyr > lat {
+            Some(Script::Cyrillic)
+        } else if lat > cyr {
+            Some(Script::Latin)
+        } else {
+            first_script
+        };
+        let toward_cyr = dominant == Some(Script::Cyrillic);
+        // Leetspeak applies when some symbol sits between two letters of the word.
+        let inner = |idx: usize| match (first_letter, last_letter) {
+            (Some(f), Some(l)) => f < idx && idx < l,
+            _ => false,
+        };
+        let fold_leet = dominant.is_some()
+            && chars
+                .iter()
+                .enumerate()
+                .any(|(idx, ch)| ch.leet && inner(idx) && self.tables.leet(ch.c, toward_cyr).is_some());
+
+        scratch.units.clear();
+        scratch.unit_text.clear();
+        for (idx, ch) in chars.iter().enumerate() {
+            match ch.kind {
+                Kind::Ignore => continue,
+                Kind::Mark => {
+                    if let Some(last) = scratch.units.last_mut() {
+                        last.oend = ch.end;
+                        last.simple = false;
+                    }
+                    continue;
+                }
+                Kind::Text => {}
+            }
+            let mut replacement = None;
+            if ch.leet && fold_leet && (inner(idx) || ch.c.is_ascii_digit()) {
+                replacement = self.tables.leet(ch.c, toward_cyr);
+            } else if ch.letter
+                && dominant.is_some()
+                && ch.script != dominant.unwrap_or(Script::Other)
+                && matches!(ch.script, Script::Latin | Script::Cyrillic | Script::Greek)
+            {
+                replacement = self.tables.confusable(ch.c, toward_cyr).or_else(|| {
+                    let folded = scratch.base[ch.fstart..ch.fend].chars().next()?;
+                    self.tables.confusable(folded, toward_cyr)
+                });
+            }
+            let fstart = scratch.unit_text.len();
+            let (letter, one_char) = match replacement {
+                Some(r) => {
+                    scratch.unit_text.push(r);
+                    (Some(r), true)
+                }
+                None => {
+                    let s = &scratch.base[ch.fstart..ch.fend];
+                    scratch.unit_text.push_str(s);
+                    let mut it = s.chars();
+                    match (it.next(), it.next()) {
+                        (Some(f), None) => (f.is_alphabetic().then_some(f), true),
+                        _ => (None, false),
+                    }
+                }
+            };
+            let fend = scratch.unit_text.len();
+            scratch.units.push(Unit {
+                fstart,
+                fend,
+                ostart: ch.pos,
+                oend: ch.end,
+                letter,
+                simple: one_char && fend - fstart == ch.end - ch.pos,
+            });
+        }
+
+        // Collapse runs of 3+ identical letters, then append to the output.
+        let units = &scratch.units;
+        let mut k = 0;
+        while k < units.len() {
+            let u = units[k];
+            let mut run = 1;
+            if let Some(l) = u.letter {
+                while k + run < units.len() && units[k + run].letter == Some(l) {
+                    run += 1;
+                }
+            }
+            if run >= 3 {
+                let last = units[k + run - 1];
+                let start = out.text.len();
+                out.text.push_str(&scratch.unit_text[u.fstart..u.fend]);
+                out.offsets.push(start, u.fend - u.fstart, u.ostart, last.oend, false);
+                k += run;
+            } else {
+                for u in &units[k..k + run] {
+                    let start = out.text.len();
+                    out.text.push_str(&scratch.unit_text[u.fstart..u.fend]);
+                    out.offsets.push(start, u.fend - u.fstart, u.ostart, u.oend, u.simple);
+                }
+                k += run;
+            }
+        }
+    }
+
+    /// If a run of spaced single letters (`r.a.f.i.d.a.h`) starts at `start`, folds it as one
+    /// word into `out` and returns where it ends.
+    fn fold_spaced_run(
+        &self,
+        text: &str,
+        start: usize,
+        out: &mut Folded,
+        scratch: &mut Scratch,
+    ) -> Option<usize> {
+        // The first piece decides cheaply whether to look further.
+        let (first_end, script) = self.single_letter_piece(text, start)?;
+        let mut pieces = vec![(start, first_end)];
+        let mut at = first_end;
+        loop {
+            // a short run of spacers
+            let mut n = 0;
+            let mut j = at;
+            while j < text.len() && n <= MAX_SPACER_RUN {
+                let c = char_at(text, j);
+                if !is_spacer(c) {
+                    break;
+                }
+                j += c.len_utf8();
+                n += 1;
+            }
+            if n == 0 || n > MAX_SPACER_RUN || j >= text.len() {
+                break;
+            }
+            match self.single_letter_piece(text, j) {
+                Some((end, s)) if s == script => {
+                    pieces.push((j, end));
+                    at = end;
+                }
+                _ => break,
+            }
+        }
+        if pieces.len() < 3 {
+            return None;
+        }
+        scratch.chars.clear();
+        scratch.base.clear();
+        for &(ps, pe) in &pieces {
+            for (off, ch) in text[ps..pe].char_indices() {
+                self.push_char(scratch, ps + off, ch);
+            }
+        }
+        self.emit_word(out, scratch);
+        Some(at)
+    }
+
+    /// A piece made of one letter (plus marks and invisible characters) standing alone as a
+    /// word: returns its end and the letter's script.
+    fn single_letter_piece(&self, text: &str, start: usize) -> Option<(usize, Script)> {
+        let c = char_at(text, start);
+        if !c.is_alphabetic() {
+            return None;
+        }
+        let folded = match &*self.tables.fold(c) {
+            Fold::Keep => c,
+            Fold::Char(d) => *d,
+            _ => return None,
+        };
+        let script = Script::of(folded);
+        if script == Script::Other {
+            return None;
+        }
+        let mut end = start + c.len_utf8();
+        for ch in text[end..].chars() {
+            match &*self.tables.fold(ch) {
+                Fold::Mark => end += ch.len_utf8(),
+                Fold::Ignore if !is_spacer(ch) => end += ch.len_utf8(),
+                _ => break,
+            }
+        }
+        // the piece must end the word
+        match text[end..].chars().next() {
+            Some(next) if self.is_word_char(next) && !is_ignorable(next) => None,
+            Some(next) if is_inner_apostrophe(next) => None,
+            _ => Some((end, script)),
+        }
+    }
+}
+
+/// The char starting at byte `i` (which must be a char boundary).
+#[inline]
+fn char_at(text: &str, i: usize) -> char {
+    text[i..].chars().next().unwrap_or('\u{FFFD}')
+}
+
+#[cfg(test)]
+mod tests;

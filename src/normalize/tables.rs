@@ -1,0 +1,214 @@
+//! Folding tables, built once from the data files in `models/normalize/`.
+//!
+//! The per-character fold is context free: compatibility decomposition (the "K" of NFKC),
+//! case folding, removal of combining marks, then the letter unification of `letters.tsv`.
+//! Because every combining mark is dropped, recomposition (the "C" of NFKC) never changes the
+//! result, so the fold of a character can be precomputed. Characters below
+//! [`DENSE_LIMIT`] (Latin, Greek, Cyrillic, Arabic, Persian, Urdu, Pashto) are looked up in a
+//! dense table; the rest are folded on the fly with the same function.
+use std::collections::HashMap;
+
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+use crate::error::DataError;
+
+/// Code points below this are folded through the dense table.
+pub(crate) const DENSE_LIMIT: u32 = 0x0800;
+
+/// The fold of one original character.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Fold {
+    /// Folds to itself.
+    Keep,
+    /// Folds to another single character.
+    Char(char),
+    /// Folds to several characters (`ß` → `ss`, `ﻻ` → `لا`, `ﷺ` → a phrase).
+    Str(Box<str>),
+    /// A combining mark: removed, its bytes join the preceding letter's span.
+    Mark,
+    /// A default-ignorable or formatting character (zero-width, bidi control, tatweel, soft
+    /// hyphen, variation selector): removed, and it does not break a word.
+    Ignore,
+}
+
+/// Characters removed by folding that never break a word.
+pub(crate) fn is_ignorable(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD            // soft hyphen
+        | 0x034F          // combining grapheme joiner
+        | 0x0640          // Arabic tatweel
+        | 0x061C          // Arabic letter mark
+        | 0x115F | 0x1160 // Hangul fillers
+        | 0x17B4 | 0x17B5
+        | 0x180B..=0x180F // Mongolian variation selectors and vowel separator
+        | 0x200B..=0x200F // zero-width space, ZWNJ, ZWJ, LRM, RLM
+        | 0x202A..=0x202E // bidi embeddings and overrides
+        | 0x2060..=0x206F // word joiner, invisible operators, bidi isolates
+        | 0x3164
+        | 0xFE00..=0xFE0F // variation selectors
+        | 0xFEFF          // zero-width no-break space / BOM
+        | 0xFFA0
+        | 0xE0000..=0xE0FFF // tags and variation selectors supplement
+    )
+}
+
+/// Tables shared by every [`Normalizer`](super::Normalizer).
+#[derive(Debug)]
+pub(crate) struct Tables {
+    dense: Vec<Fold>,
+    letters: HashMap<char, Box<str>>,
+    /// Original char → (as a Latin letter, as a Cyrillic letter).
+    confusables: HashMap<char, (Option<char>, Option<char>)>,
+    /// ASCII symbol → (as a Latin letter, as a Cyrillic letter).
+    leet: [(Option<char>, Option<char>); 128],
+}
+
+fn data_lines(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
+    text.lines().enumerate().filter_map(|(i, line)| {
+        if line.trim().is_empty() || line.starts_with('#') {
+            None
+        } else {
+            Some((i + 1, line.split('\t').collect()))
+        }
+    })
+}
+
+fn single_char(field: &str) -> Option<char> {
+    let mut it = field.chars();
+    match (it.next(), it.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
+    }
+}
+
+fn opt_char(field: &str) -> Option<char> {
+    if field == "-" {
+        None
+    } else {
+        single_char(field)
+    }
+}
+
+impl Tables {
+    /// Builds the tables from the contents of `letters.tsv`, `confusables.tsv` and `leet.tsv`.
+    pub(crate) fn from_data(letters: &str, confusables: &str, leet: &str) -> Result<Tables, DataError> {
+        let err = |file: &str, line: usize, msg: &str| DataError {
+            file: file.to_string(),
+            line,
+            message: msg.to_string(),
+        };
+        let mut letter_map = HashMap::new();
+        for (line, cols) in data_lines(letters) {
+            if cols.len() < 2 {
+                return Err(err("letters.tsv", line, "expected `from<TAB>to<TAB>why`"));
+            }
+            let from = single_char(cols[0])
+                .ok_or_else(|| err("letters.tsv", line, "`from` must be one character"))?;
+            if cols[1].is_empty() {
+                return Err(err("letters.tsv", line, "`to` is empty"));
+            }
+            letter_map.insert(from, cols[1].into());
+        }
+        let mut conf = HashMap::new();
+        for (line, cols) in data_lines(confusables) {
+            if cols.len() != 4 {
+                return Err(err("confusables.tsv", line, "expected 4 columns"));
+            }
+            let c = single_char(cols[0])
+                .ok_or_else(|| err("confusables.tsv", line, "`char` must be one character"))?;
+            conf.insert(c, (opt_char(cols[2]), opt_char(cols[3])));
+        }
+        let mut leet_table = [(None, None); 128];
+        for (line, cols) in data_lines(leet) {
+            if cols.len() != 3 {
+                return Err(err("leet.tsv", line, "expected 3 columns"));
+            }
+            let c = single_char(cols[0])
+                .filter(|c| c.is_ascii() && !c.is_ascii_alphabetic())
+                .ok_or_else(|| err("leet.tsv", line, "`symbol` must be one ASCII digit or symbol"))?;
+            leet_table[c as usize] = (opt_char(cols[1]), opt_char(cols[2]));
+        }
+        let mut tables = Tables {
+            dense: Vec::new(),
+            letters: letter_map,
+            confusables: conf,
+            leet: leet_table,
+        };
+        tables.dense = (0..DENSE_LIMIT)
+            .map(|cp| char::from_u32(cp).map_or(Fold::Keep, |c| tables.compute(c)))
+            .collect();
+        Ok(tables)
+    }
+
+    /// The fold of `c`, computed from scratch.
+    fn compute(&self, c: char) -> Fold {
+        if is_ignorable(c) {
+            return Fold::Ignore;
+        }
+        if is_combining_mark(c) {
+            return Fold::Mark;
+        }
+        let mut out = String::new();
+        decompose_compatible(c, |d| {
+            if is_combining_mark(d) || is_ignorable(d) {
+                return;
+            }
+            for l in d.to_lowercase() {
+                match self.letters.get(&l) {
+                    Some(to) => out.push_str(to),
+                    None => out.push(l),
+                }
+            }
+        });
+        let mut chars = out.chars();
+        match (chars.next(), chars.next()) {
+            (None, _) => Fold::Ignore,
+            (Some(f), None) if f == c => Fold::Keep,
+            (Some(f), None) => Fold::Char(f),
+            _ => Fold::Str(out.into_boxed_str()),
+        }
+    }
+
+    /// The fold of `c`: a table lookup for common scripts.
+    #[inline]
+    pub(crate) fn fold(&self, c: char) -> std::borrow::Cow<'_, Fold> {
+        let cp = c as u32;
+        if cp < DENSE_LIMIT {
+            std::borrow::Cow::Borrowed(&self.dense[cp as usize])
+        } else {
+            std::borrow::Cow::Owned(self.compute(c))
+        }
+    }
+
+    /// The letter `c` (an original character) looks like in a Latin or a Cyrillic word.
+    #[inline]
+    pub(crate) fn confusable(&self, c: char, toward_cyrillic: bool) -> Option<char> {
+        self.confusables
+            .get(&c)
+            .and_then(|&(lat, cyr)| if toward_cyrillic { cyr } else { lat })
+    }
+
+    /// Whether `c` is a leetspeak symbol at all.
+    #[inline]
+    pub(crate) fn is_leet(&self, c: char) -> bool {
+        (c as u32) < 128 && {
+            let (a, b) = self.leet[c as usize];
+            a.is_some() || b.is_some()
+        }
+    }
+
+    /// The letter a leetspeak symbol stands for in a Latin or Cyrillic word.
+    #[inline]
+    pub(crate) fn leet(&self, c: char, toward_cyrillic: bool) -> Option<char> {
+        if (c as u32) < 128 {
+            let (lat, cyr) = self.leet[c as usize];
+            if toward_cyrillic {
+                cyr
+            } else {
+                lat
+            }
+        } else {
+            None
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! Script classes of letters, as tahrid needs them: for homoglyph folding (which script
+//! dominates a word), for word boundaries (a change of script inside a run of letters is a
+//! boundary: `وrafidah` is the Arabic conjunction and a Latin word), and for a coarse guess at a
+//! document's language.
+
+/// The scripts tahrid tells apart. Everything else is [`Script::Other`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Script {
+    /// Latin letters (ASCII and the Latin supplements and extensions).
+    Latin,
+    /// Cyrillic letters (Russian, Tajik, Uzbek, Kyrgyz...).
+    Cyrillic,
+    /// Greek letters (only ever folded toward Latin or Cyrillic as homoglyphs).
+    Greek,
+    /// Arabic-script letters (Arabic, Persian, Dari, Pashto, Urdu).
+    Arabic,
+    /// Digits, punctuation and every other script.
+    Other,
+}
+
+impl Script {
+    /// The script of a character. Only letters get a script; digits, marks and punctuation
+    /// are [`Script::Other`].
+    ///
+    /// ```
+    /// use tahrid::script::Script;
+    /// assert_eq!(Script::of('r'), Script::Latin);
+    /// assert_eq!(Script::of('р'), Script::Cyrillic);
+    /// assert_eq!(Script::of('ر'), Script::Arabic);
+    /// assert_eq!(Script::of('4'), Script::Other);
+    /// ```
+    #[inline]
+    pub fn of(c: char) -> Script {
+        let cp = c as u32;
+        if cp < 0x80 {
+            return if c.is_ascii_alphabetic() {
+                Script::Latin
+            } else {
+                Script::Other
+            };
+        }
+        match cp {
+            0x00C0..=0x024F | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF
+                if c.is_alphabetic() =>
+            {
+                if cp == 0x00D7 || cp == 0x00F7 {
+                    Script::Other
+                } else {
+                    Script::Latin
+                }
+            }
+            0x0370..=0x03FF | 0x1F00..=0x1FFF if c.is_alphabetic() => Script::Greek,
+            0x0400..=0x052F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F
+                if c.is_alphabetic() =>
+            {
+                Script::Cyrillic
+            }
+            0x0600..=0x06FF
+            | 0x0750..=0x077F
+            | 0x08A0..=0x08FF
+            | 0xFB50..=0xFDFF
+            | 0xFE70..=0xFEFF
+                if c.is_alphabetic() =>
+            {
+                Script::Arabic
+            }
+            _ => Script::Other,
+        }
+    }
+}
+
+/// A coarse guess at a text's language from its letters: the script with the most letters,
+/// then letters that only some languages of that script use (Pashto ټ ډ ړ ښ ږ ځ ګ ۍ ې ڼ;
+/// Urdu ٹ ڈ ڑ ں ے ھ ہ; Persian پ چ ژ گ ک ی; Kyrgyz ң ө ү; Uzbek ў; Tajik ӣ ӯ ҷ қ ғ ҳ;
+/// Turkish ı ş ğ; Uzbek Latin oʻ gʻ). Returns a BCP 47 code, or `und` for text without
+/// letters. Latin text with neither Turkish nor Uzbek marks is reported as `en`.
+///
+/// It is a guess for routing and reporting, not language identification: short texts and
+/// texts in languages outside the lexicon get the nearest code of their script.
+///
+/// ```
+/// use tahrid::script::guess_lang;
+/// assert_eq!(guess_lang("الرافضة"), "ar");
+/// assert_eq!(guess_lang("رافضی‌ها"), "fa");
+/// assert_eq!(guess_lang("рофизиён"), "tg");
+/// assert_eq!(guess_lang("rofiziylar oʻz"), "uz");
+/// assert_eq!(guess_lang("12 34"), "und");
+/// ```
+pub fn guess_lang(text: &str) -> &'static str {
+    let (mut lat, mut cyr, mut arb) = (0usize, 0usize, 0usize);
+    let (mut ps, mut ur, mut fa, mut ky, mut uzc, mut tg, mut tr, mut uzl) = (0, 0, 0, 0, 0, 0, 0, 0);
+    let mut prev = ' ';
+    for c in text.chars() {
+        match Script::of(c) {
+            Script::Latin => lat += 1,
+            Script::Cyrillic => cyr += 1,
+            Script::Arabic => arb += 1,
+            _ => {}
+        }
+        match c {
+            'ټ' | 'ډ' | 'ړ' | 'ښ' | 'ږ' | 'ځ' | 'ګ' | 'ۍ' | 'ې' | 'ڼ' => ps += 1,
+            'ٹ' | 'ڈ' | 'ڑ' | 'ں' | 'ے' | 'ھ' | 'ہ' => ur += 1,
+            'پ' | 'چ' | 'ژ' | 'گ' | 'ک' | 'ی' => fa += 1,
+            'ң' | 'ө' | 'ү' | 'Ң' | 'Ө' | 'Ү' => ky += 1,
+            'ў' | 'Ў' => uzc += 1,
+            'ӣ' | 'ӯ' | 'ҷ' | 'қ' | 'ғ' | 'ҳ' | 'Ӣ' | 'Ӯ' | 'Ҷ' | 'Қ' | 'Ғ' | 'Ҳ' => tg += 1,
+            'ı' | 'ş' | 'ğ' | 'İ' | 'Ş' | 'Ğ' => tr += 1,
+            'ʻ' | '\'' | '‘' | '’' | '`' | 'ʼ' if matches!(prev, 'o' | 'g' | 'O' | 'G') => uzl += 1,
+            _ => {}
+        }
+        prev = c;
+    }
+    if lat == 0 && cyr == 0 && arb == 0 {
+        return "und";
+    }
+    if arb >= lat && arb >= cyr {
+        if ps > 0 {
+            "ps"
+        } else if ur > 0 {
+            "ur"
+        } else if fa > 0 {
+            "fa"
+        } else {
+            "ar"
+        }
+    } else if cyr >= lat {
+        if ky > 0 {
+            "ky"
+        } else if uzc > 0 {
+            "uz-Cyrl"
+        } else if tg > 0 {
+            "tg"
+        } else {
+            "ru"
+        }
+    } else if tr > 0 {
+        "tr"
+    } else if uzl > 0 {
+        "uz"
+    } else {
+        "en"
+    }
+}

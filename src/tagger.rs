@@ -1,0 +1,275 @@
+//! The [`Tagger`]: wires the stages together (normalize → match → classify → report) and owns no
+//! rule of its own.
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::classify;
+use crate::error::Error;
+use crate::lexicon::Lexicon;
+use crate::matcher::Matcher;
+use crate::normalize::{Folded, Normalizer};
+use crate::report::{Hit, Report, Role};
+use crate::script::guess_lang;
+
+/// Tags texts with lexicon hits and a verdict. Build once, share everywhere: it is
+/// `Send + Sync`, and [`tag`](Tagger::tag) takes `&self`.
+///
+/// ```
+/// use tahrid::Tagger;
+///
+/// let tagger = Tagger::default(); // the embedded lexicon
+/// let text = "والـــروافض";
+/// let report = tagger.tag(text);
+/// let hit = &report.hits[0];
+/// assert_eq!(hit.entry, "rafidah");
+/// assert_eq!(hit.category.as_str(), "sectarian_slur");
+/// assert_eq!(&text[hit.start..hit.end], hit.text);
+/// assert_eq!(hit.text, "والـــروافض");
+/// ```
+#[derive(Clone, Debug)]
+pub struct Tagger {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    lexicon: Lexicon,
+    normalizer: Normalizer,
+    matcher: Matcher,
+}
+
+/// Builds a [`Tagger`]; see [`Tagger::builder`].
+#[derive(Clone, Debug, Default)]
+pub struct TaggerBuilder {
+    lexicon: Option<Lexicon>,
+    lexicon_path: Option<PathBuf>,
+    extensions: Vec<Lexicon>,
+    extension_paths: Vec<PathBuf>,
+    normalizer: Option<Normalizer>,
+}
+
+impl TaggerBuilder {
+    /// Use this lexicon instead of the embedded one.
+    pub fn lexicon(mut self, lexicon: Lexicon) -> Self {
+        self.lexicon = Some(lexicon);
+        self.lexicon_path = None;
+        self
+    }
+
+    /// Load the lexicon from a file or directory (when [`build`](Self::build) runs) instead of
+    /// using the embedded one.
+    ///
+    /// ```
+    /// use tahrid::Tagger;
+    /// let err = Tagger::builder().lexicon_path("missing-dir").build().unwrap_err();
+    /// assert!(err.to_string().contains("missing-dir"));
+    /// ```
+    pub fn lexicon_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.lexicon_path = Some(path.into());
+        self.lexicon = None;
+        self
+    }
+
+    /// Add entries to the lexicon (embedded or replaced). Duplicate ids are an error at build.
+    ///
+    /// ```
+    /// use tahrid::{lexicon::Lexicon, Tagger};
+    /// let extra = Lexicon::from_toml_str("extra.toml", r#"
+    /// [[entry]]
+    /// id = "zorblax"
+    /// category = "sectarian_slur"
+    /// severity = 2
+    /// ambiguity = "low"
+    /// canonical = "zorblax"
+    /// variants.en = ["zorblax"]
+    /// morphology.en = "en_noun"
+    /// "#).unwrap();
+    /// let tagger = Tagger::builder().extend(extra).build().unwrap();
+    /// let hits = tagger.tag("those zorblaxes, and the rafidah").hits;
+    /// let ids: Vec<_> = hits.iter().map(|h| h.entry.as_str()).collect();
+    /// assert_eq!(ids, ["zorblax", "rafidah"]);
+    /// ```
+    pub fn extend(mut self, lexicon: Lexicon) -> Self {
+        self.extensions.push(lexicon);
+        self
+    }
+
+    /// Add entries loaded from a file or directory when [`build`](Self::build) runs.
+    pub fn extend_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.extension_paths.push(path.into());
+        self
+    }
+
+    /// Use another normalizer (other folding tables).
+    pub fn normalizer(mut self, normalizer: Normalizer) -> Self {
+        self.normalizer = Some(normalizer);
+        self
+    }
+
+    /// Loads and validates everything and compiles the matcher.
+    pub fn build(self) -> Result<Tagger, Error> {
+        let mut lexicon = match (self.lexicon, self.lexicon_path) {
+            (Some(l), _) => l,
+            (None, Some(p)) => Lexicon::from_path(p)?,
+            (None, None) => Lexicon::embedded().clone(),
+        };
+        for ext in self.extensions {
+            lexicon.extend(ext)?;
+        }
+        for p in self.extension_paths {
+            lexicon.extend(Lexicon::from_path(p)?)?;
+        }
+        let normalizer = self.normalizer.unwrap_or_default();
+        let matcher = Matcher::build(&lexicon, &normalizer)?;
+        Ok(Tagger {
+            inner: Arc::new(Inner {
+                lexicon,
+                normalizer,
+                matcher,
+            }),
+        })
+    }
+}
+
+impl Default for Tagger {
+    /// A tagger on the embedded lexicon.
+    fn default() -> Self {
+        Tagger::builder()
+            .build()
+            .expect("the embedded lexicon compiles (checked by tests)")
+    }
+}
+
+/// What the matcher saw: the folded text and each hit's folded span (see [`Tagger::explain`]).
+#[derive(Clone, Debug)]
+pub struct Explanation {
+    /// The folded text.
+    pub folded: Folded,
+    /// Per hit (same order as the report's hits): the folded span of the word(s) and the
+    /// folded span of the variant itself.
+    pub folded_spans: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>,
+    /// The report.
+    pub report: Report,
+}
+
+impl Tagger {
+    /// A builder: `Tagger::builder().lexicon_path("my-lexicon").build()?`.
+    pub fn builder() -> TaggerBuilder {
+        TaggerBuilder::default()
+    }
+
+    /// The lexicon in use.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.inner.lexicon
+    }
+
+    /// The normalizer in use.
+    pub fn normalizer(&self) -> &Normalizer {
+        &self.inner.normalizer
+    }
+
+    /// Number of distinct folded patterns the matcher searches for.
+    pub fn pattern_count(&self) -> usize {
+        self.inner.matcher.pattern_count()
+    }
+
+    /// Tags one text. Never panics, whatever the input.
+    ///
+    /// ```
+    /// use tahrid::Tagger;
+    /// let report = Tagger::default().tag("أعلنت الدول الرافضة للاتفاق موقفها");
+    /// assert!(report.hits.is_empty()); // "the states rejecting the agreement"
+    /// ```
+    pub fn tag(&self, text: &str) -> Report {
+        self.explain(text).report
+    }
+
+    /// Tags one text and also returns the folded text and the folded spans: what a reviewer
+    /// needs when a hit (or a miss) surprises them.
+    ///
+    /// ```
+    /// use tahrid::Tagger;
+    /// let e = Tagger::default().explain("r.a.f.i.d.a.h");
+    /// assert_eq!(e.folded.as_str(), "rafidah");
+    /// assert_eq!(e.report.hits[0].text, "r.a.f.i.d.a.h");
+    /// ```
+    pub fn explain(&self, text: &str) -> Explanation {
+        let inner = &*self.inner;
+        let folded = inner.normalizer.fold(text);
+        let raw = inner.matcher.find(folded.as_str(), &inner.lexicon);
+        let mut hits = Vec::with_capacity(raw.len());
+        let mut folded_spans = Vec::with_capacity(raw.len());
+        for r in raw {
+            let span = folded.original_range(r.span.clone());
+            let entry = &inner.lexicon.entries()[r.entry];
+            hits.push(Hit {
+                entry: entry.id.clone(),
+                category: entry.category,
+                severity: entry.severity,
+                ambiguity: entry.ambiguity,
+                lang: r.lang,
+                start: span.start,
+                end: span.end,
+                text: text[span.clone()].to_string(),
+                role: Role::Use,
+                variant: inner.matcher.variant(r.variant).to_string(),
+            });
+            folded_spans.push((r.span, r.core));
+        }
+        let verdict = classify::verdict(&hits);
+        let lang = document_lang(text, &hits);
+        Explanation {
+            folded,
+            folded_spans,
+            report: Report {
+                lang,
+                verdict,
+                hits,
+            },
+        }
+    }
+
+    /// Tags many texts in parallel on rayon's current thread pool (use
+    /// `rayon::ThreadPool::install` to choose the number of threads). The reports are in input
+    /// order and identical to those of [`tag`](Tagger::tag).
+    ///
+    /// ```
+    /// use tahrid::Tagger;
+    /// let reports = Tagger::default().tag_batch(&["rafidah", "hello", "روافض"]);
+    /// assert_eq!(reports.iter().map(|r| r.hits.len()).collect::<Vec<_>>(), [1, 0, 1]);
+    /// ```
+    pub fn tag_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<Report> {
+        texts.par_iter().map(|t| self.tag(t.as_ref())).collect()
+    }
+}
+
+/// The document's language: the script-based guess, refined by the hits' languages when they
+/// share its script (hits know Uzbek from English, Persian from Arabic, better than letters).
+fn document_lang(text: &str, hits: &[Hit]) -> String {
+    let guess = guess_lang(text);
+    if hits.is_empty() {
+        return guess.to_string();
+    }
+    let script = |code: &str| match code {
+        "ar" | "fa" | "ps" | "ur" => 0,
+        "ru" | "tg" | "uz-Cyrl" | "ky" => 1,
+        "und" => 3,
+        _ => 2,
+    };
+    let mut counts: HashMap<&'static str, usize> = HashMap::new();
+    for h in hits {
+        *counts.entry(h.lang.as_str()).or_default() += 1;
+    }
+    let best = counts
+        .into_iter()
+        .filter(|(l, _)| script(l) == script(guess))
+        .max_by_key(|&(l, n)| (n, l == guess, std::cmp::Reverse(l)));
+    match best {
+        // the letters' evidence for a language wins over a tie of hits
+        Some((l, _)) if guess == "ar" || guess == "ru" || guess == "en" => l.to_string(),
+        _ => guess.to_string(),
+    }
+}
