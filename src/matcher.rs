@@ -223,27 +223,41 @@ impl Matcher {
         self.owners.len()
     }
 
-    /// Finds every hit in `folded`, ordered by position.
-    pub(crate) fn find(&self, folded: &str, lexicon: &Lexicon) -> Vec<RawHit> {
+    /// Finds every hit in `folded`, ordered by position. Where a folded form belongs to the
+    /// same entry in several languages, the hit takes `preferred` (the document's guessed
+    /// language) if that language's morphology accepts the word, else the first language
+    /// that does. An exclude rule that fires for any of them cancels the entry's match.
+    pub(crate) fn find(&self, folded: &str, lexicon: &Lexicon, preferred: Option<Lang>) -> Vec<RawHit> {
         let mut hits: Vec<RawHit> = Vec::new();
         for m in self.ac.find_overlapping_iter(folded) {
             let (s, e) = (m.start(), m.end());
             let pat = m.pattern().as_usize();
-            for owner in &self.owners[pat] {
-                let class = owner.class.map(|c| &self.classes[c]);
-                let Some(span) = self.word_span(folded, s, e, class, self.pattern_chars[pat]) else {
-                    continue;
-                };
-                if self.excluded(folded, &span, owner) {
-                    continue;
+            // owners of one entry are contiguous (they are added entry by entry)
+            for group in self.owners[pat].chunk_by(|a, b| a.entry == b.entry) {
+                let mut chosen: Option<(&Owner, Range<usize>)> = None;
+                let mut excluded = false;
+                for owner in group {
+                    let class = owner.class.map(|c| &self.classes[c]);
+                    let Some(span) = self.word_span(folded, s, e, class, self.pattern_chars[pat]) else {
+                        continue;
+                    };
+                    if self.excluded(folded, &span, owner) {
+                        excluded = true;
+                        break;
+                    }
+                    if chosen.is_none() || Some(owner.lang) == preferred {
+                        chosen = Some((owner, span));
+                    }
                 }
-                hits.push(RawHit {
-                    entry: owner.entry,
-                    lang: owner.lang,
-                    variant: owner.variant,
-                    span,
-                    core: s..e,
-                });
+                if let (false, Some((owner, span))) = (excluded, chosen) {
+                    hits.push(RawHit {
+                        entry: owner.entry,
+                        lang: owner.lang,
+                        variant: owner.variant,
+                        span,
+                        core: s..e,
+                    });
+                }
             }
         }
         resolve(&mut hits, lexicon);

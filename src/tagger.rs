@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use crate::classify;
 use crate::error::Error;
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Lang, Lexicon};
 use crate::matcher::Matcher;
 use crate::normalize::{Folded, Normalizer};
 use crate::report::{Hit, Report, Role};
@@ -199,7 +199,8 @@ impl Tagger {
     pub fn explain(&self, text: &str) -> Explanation {
         let inner = &*self.inner;
         let folded = inner.normalizer.fold(text);
-        let raw = inner.matcher.find(folded.as_str(), &inner.lexicon);
+        let guess = guess_lang(text);
+        let raw = inner.matcher.find(folded.as_str(), &inner.lexicon, Lang::parse(guess));
         let mut hits = Vec::with_capacity(raw.len());
         let mut folded_spans = Vec::with_capacity(raw.len());
         for r in raw {
@@ -220,7 +221,7 @@ impl Tagger {
             folded_spans.push((r.span, r.core));
         }
         let verdict = classify::verdict(&hits);
-        let lang = document_lang(text, &hits);
+        let lang = document_lang(guess, &hits);
         Explanation {
             folded,
             folded_spans,
@@ -248,8 +249,7 @@ impl Tagger {
 
 /// The document's language: the script-based guess, refined by the hits' languages when they
 /// share its script (hits know Uzbek from English, Persian from Arabic, better than letters).
-fn document_lang(text: &str, hits: &[Hit]) -> String {
-    let guess = guess_lang(text);
+fn document_lang(guess: &'static str, hits: &[Hit]) -> String {
     if hits.is_empty() {
         return guess.to_string();
     }
