@@ -27,7 +27,9 @@ fn main() {
     let ranges = [(0x41u32, 0x7Au32), (0x0370, 0x03FF), (0x0400, 0x052F)];
     for (lo, hi) in ranges {
         for cp in lo..=hi {
-            let Some(c) = char::from_u32(cp) else { continue };
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
             if !c.is_alphabetic() || script(c).is_none() {
                 continue;
             }
@@ -39,7 +41,8 @@ fn main() {
     println!("# confusables.txt (UTS #39 skeletons) by examples/gen_confusables.rs. Do not edit by hand.");
     println!("# columns: char<TAB>script<TAB>as_latin<TAB>as_cyrillic ('-' = no confusable letter in that script)");
     for members in groups.values() {
-        let scripts: std::collections::BTreeSet<_> = members.iter().filter_map(|c| script(*c)).collect();
+        let scripts: std::collections::BTreeSet<_> =
+            members.iter().filter_map(|c| script(*c)).collect();
         if scripts.len() < 2 {
             continue;
         }
@@ -50,7 +53,10 @@ fn main() {
                     .iter()
                     .copied()
                     .filter(|m| script(*m) == Some(want) && m.is_uppercase() == upper && basic(*m));
-                let any_case = members.iter().copied().filter(|m| script(*m) == Some(want) && basic(*m));
+                let any_case = members
+                    .iter()
+                    .copied()
+                    .filter(|m| script(*m) == Some(want) && basic(*m));
                 same_case
                     .chain(any_case)
                     .next()

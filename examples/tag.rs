@@ -113,7 +113,9 @@ fn run(args: &Args) -> Result<(), Failure> {
     if let Some(path) = &args.lexicon {
         builder = builder.lexicon_path(path);
     }
-    let tagger = builder.build().map_err(|e| Failure::Fatal(format!("invalid lexicon: {e}")))?;
+    let tagger = builder
+        .build()
+        .map_err(|e| Failure::Fatal(format!("invalid lexicon: {e}")))?;
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = args.threads {
         pool = pool.num_threads(n.max(1));
@@ -133,9 +135,13 @@ fn run(args: &Args) -> Result<(), Failure> {
                 inputs.push(("-".into(), Box::new(io::stdin().lock())));
                 continue;
             }
-            let file = File::open(f).map_err(|e| Failure::Fatal(format!("cannot read {}: {e}", f.display())))?;
+            let file = File::open(f)
+                .map_err(|e| Failure::Fatal(format!("cannot read {}: {e}", f.display())))?;
             if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-                return Err(Failure::Fatal(format!("cannot read {}: is a directory", f.display())));
+                return Err(Failure::Fatal(format!(
+                    "cannot read {}: is a directory",
+                    f.display()
+                )));
             }
             inputs.push((f.display().to_string(), Box::new(file)));
         }
@@ -143,7 +149,8 @@ fn run(args: &Args) -> Result<(), Failure> {
 
     let out: Box<dyn Write> = match &args.output {
         Some(p) => Box::new(
-            File::create(p).map_err(|e| Failure::Fatal(format!("cannot create {}: {e}", p.display())))?,
+            File::create(p)
+                .map_err(|e| Failure::Fatal(format!("cannot create {}: {e}", p.display())))?,
         ),
         None => Box::new(io::stdout().lock()),
     };
@@ -220,7 +227,11 @@ fn run(args: &Args) -> Result<(), Failure> {
 
 fn rate(bytes: usize, started: Instant) -> String {
     let secs = started.elapsed().as_secs_f64().max(1e-9);
-    format!("{:.1} MB, {:.1} MB/s", bytes as f64 / 1e6, bytes as f64 / 1e6 / secs)
+    format!(
+        "{:.1} MB, {:.1} MB/s",
+        bytes as f64 / 1e6,
+        bytes as f64 / 1e6 / secs
+    )
 }
 
 fn decode(id: Value, bytes: Vec<u8>, lossy: bool) -> Item {

@@ -24,9 +24,13 @@ use crate::report::{Hit, Label, Scores, Verdict};
 /// The label a category's hits count toward.
 pub fn label_for(category: Category) -> Label {
     match category {
-        Category::SectarianSlur | Category::Takfir | Category::Dehumanization => Label::SectarianHate,
+        Category::SectarianSlur | Category::Takfir | Category::Dehumanization => {
+            Label::SectarianHate
+        }
         Category::Incitement => Label::Incitement,
-        Category::Slogan | Category::Organization | Category::Glorification => Label::ExtremistPropaganda,
+        Category::Slogan | Category::Organization | Category::Glorification => {
+            Label::ExtremistPropaganda
+        }
     }
 }
 
@@ -81,10 +85,17 @@ pub fn verdict(hits: &[Hit]) -> Verdict {
     scores.sectarian_hate = 1.0 - remaining[0];
     scores.incitement = 1.0 - remaining[1];
     scores.extremist_propaganda = 1.0 - remaining[2];
-    let (best, best_score) = [Label::SectarianHate, Label::Incitement, Label::ExtremistPropaganda]
-        .into_iter()
-        .map(|l| (l, scores.get(l)))
-        .fold((Label::Neutral, 0.0f32), |acc, x| if x.1 > acc.1 { x } else { acc });
+    let (best, best_score) = [
+        Label::SectarianHate,
+        Label::Incitement,
+        Label::ExtremistPropaganda,
+    ]
+    .into_iter()
+    .map(|l| (l, scores.get(l)))
+    .fold(
+        (Label::Neutral, 0.0f32),
+        |acc, x| if x.1 > acc.1 { x } else { acc },
+    );
     *scores.get_mut(Label::Neutral) = 1.0 - best_score;
     let (label, score) = if best_score >= DECISION_THRESHOLD {
         (best, best_score)
@@ -97,7 +108,10 @@ pub fn verdict(hits: &[Hit]) -> Verdict {
         }
         (Label::Neutral, scores.neutral)
     };
-    reasons.push("provisional hit-only verdict: context (quotation, reporting, counter-speech) not yet read".into());
+    reasons.push(
+        "provisional hit-only verdict: context (quotation, reporting, counter-speech) not yet read"
+            .into(),
+    );
     Verdict {
         label,
         score,

@@ -134,8 +134,16 @@ impl Matcher {
                     .iter()
                     .map(|x| Exclude {
                         langs: x.langs.clone(),
-                        next: x.next_word.iter().map(|p| Glob::parse(p, normalizer)).collect(),
-                        prev: x.prev_word.iter().map(|p| Glob::parse(p, normalizer)).collect(),
+                        next: x
+                            .next_word
+                            .iter()
+                            .map(|p| Glob::parse(p, normalizer))
+                            .collect(),
+                        prev: x
+                            .prev_word
+                            .iter()
+                            .map(|p| Glob::parse(p, normalizer))
+                            .collect(),
                     })
                     .collect(),
             );
@@ -146,7 +154,10 @@ impl Matcher {
                         Some(&i) => i,
                         None => {
                             let c = lexicon.class(name).ok_or_else(|| {
-                                Error::Automaton(format!("entry `{}`: unknown class `{name}`", entry.id))
+                                Error::Automaton(format!(
+                                    "entry `{}`: unknown class `{name}`",
+                                    entry.id
+                                ))
                             })?;
                             let max = |s: &std::collections::BTreeSet<String>| {
                                 s.iter().map(|a| a.chars().count()).max().unwrap_or(0)
@@ -227,7 +238,12 @@ impl Matcher {
     /// same entry in several languages, the hit takes `preferred` (the document's guessed
     /// language) if that language's morphology accepts the word, else the first language
     /// that does. An exclude rule that fires for any of them cancels the entry's match.
-    pub(crate) fn find(&self, folded: &str, lexicon: &Lexicon, preferred: Option<Lang>) -> Vec<RawHit> {
+    pub(crate) fn find(
+        &self,
+        folded: &str,
+        lexicon: &Lexicon,
+        preferred: Option<Lang>,
+    ) -> Vec<RawHit> {
         let mut hits: Vec<RawHit> = Vec::new();
         for m in self.ac.find_overlapping_iter(folded) {
             let (s, e) = (m.start(), m.end());
@@ -238,7 +254,8 @@ impl Matcher {
                 let mut excluded = false;
                 for owner in group {
                     let class = owner.class.map(|c| &self.classes[c]);
-                    let Some(span) = self.word_span(folded, s, e, class, self.pattern_chars[pat]) else {
+                    let Some(span) = self.word_span(folded, s, e, class, self.pattern_chars[pat])
+                    else {
                         continue;
                     };
                     if self.excluded(folded, &span, owner) {
@@ -265,7 +282,14 @@ impl Matcher {
     }
 
     /// The whole word span around `s..e` if its affixes are allowed.
-    fn word_span(&self, t: &str, s: usize, e: usize, class: Option<&Class>, len: usize) -> Option<Range<usize>> {
+    fn word_span(
+        &self,
+        t: &str,
+        s: usize,
+        e: usize,
+        class: Option<&Class>,
+        len: usize,
+    ) -> Option<Range<usize>> {
         let first = t[s..e].chars().find(|c| c.is_alphabetic())?;
         let last = t[s..e].chars().rev().find(|c| c.is_alphabetic())?;
         let (max_p, max_s) = class.map_or((0, 0), |c| (c.max_prefix, c.max_suffix));
@@ -330,7 +354,10 @@ fn scan_back(t: &str, s: usize, script: Script, limit: usize) -> usize {
     while let Some((i, c)) = it.next() {
         let inner_apostrophe = c == '\''
             && it.peek().is_some_and(|&(_, b)| same_word(b, script))
-            && t[i + 1..].chars().next().is_some_and(|a| same_word(a, script));
+            && t[i + 1..]
+                .chars()
+                .next()
+                .is_some_and(|a| same_word(a, script));
         if !(same_word(c, script) || inner_apostrophe) || n >= limit {
             break;
         }
@@ -345,7 +372,10 @@ fn scan_forward(t: &str, e: usize, script: Script, limit: usize) -> usize {
     let mut p = e;
     let mut n = 0;
     let mut it = t[e..].char_indices().peekable();
-    let mut prev_letter = t[..e].chars().next_back().is_some_and(|c| same_word(c, script));
+    let mut prev_letter = t[..e]
+        .chars()
+        .next_back()
+        .is_some_and(|c| same_word(c, script));
     while let Some((i, c)) = it.next() {
         let inner_apostrophe =
             c == '\'' && prev_letter && it.peek().is_some_and(|&(_, a)| same_word(a, script));
@@ -439,8 +469,18 @@ fn prev_word(t: &str, s: usize) -> Option<&str> {
 fn resolve(hits: &mut Vec<RawHit>, lexicon: &Lexicon) {
     let _ = lexicon;
     hits.sort_by(|a, b| {
-        (a.entry, a.span.start, std::cmp::Reverse(a.span.end), std::cmp::Reverse(a.core.len()))
-            .cmp(&(b.entry, b.span.start, std::cmp::Reverse(b.span.end), std::cmp::Reverse(b.core.len())))
+        (
+            a.entry,
+            a.span.start,
+            std::cmp::Reverse(a.span.end),
+            std::cmp::Reverse(a.core.len()),
+        )
+            .cmp(&(
+                b.entry,
+                b.span.start,
+                std::cmp::Reverse(b.span.end),
+                std::cmp::Reverse(b.core.len()),
+            ))
     });
     let mut kept: Vec<RawHit> = Vec::with_capacity(hits.len());
     for h in hits.drain(..) {

@@ -85,7 +85,10 @@ impl Label {
 
     /// Whether the label calls for moderation (the first three).
     pub fn is_harmful(self) -> bool {
-        matches!(self, Label::SectarianHate | Label::Incitement | Label::ExtremistPropaganda)
+        matches!(
+            self,
+            Label::SectarianHate | Label::Incitement | Label::ExtremistPropaganda
+        )
     }
 }
 

@@ -82,13 +82,14 @@ impl Script {
 /// use tahrid::script::guess_lang;
 /// assert_eq!(guess_lang("الرافضة"), "ar");
 /// assert_eq!(guess_lang("رافضی‌ها"), "fa");
-/// assert_eq!(guess_lang("рофизиён"), "tg");
+/// assert_eq!(guess_lang("рофизиҳо"), "tg");
 /// assert_eq!(guess_lang("rofiziylar oʻz"), "uz");
 /// assert_eq!(guess_lang("12 34"), "und");
 /// ```
 pub fn guess_lang(text: &str) -> &'static str {
     let (mut lat, mut cyr, mut arb) = (0usize, 0usize, 0usize);
-    let (mut ps, mut ur, mut fa, mut ky, mut uzc, mut tg, mut tr, mut uzl) = (0, 0, 0, 0, 0, 0, 0, 0);
+    let (mut ps, mut ur, mut fa, mut ky, mut uzc, mut tg, mut tr, mut uzl) =
+        (0, 0, 0, 0, 0, 0, 0, 0);
     let mut prev = ' ';
     for c in text.chars() {
         match Script::of(c) {
@@ -103,9 +104,13 @@ pub fn guess_lang(text: &str) -> &'static str {
             'پ' | 'چ' | 'ژ' | 'گ' | 'ک' | 'ی' => fa += 1,
             'ң' | 'ө' | 'ү' | 'Ң' | 'Ө' | 'Ү' => ky += 1,
             'ў' | 'Ў' => uzc += 1,
-            'ӣ' | 'ӯ' | 'ҷ' | 'қ' | 'ғ' | 'ҳ' | 'Ӣ' | 'Ӯ' | 'Ҷ' | 'Қ' | 'Ғ' | 'Ҳ' => tg += 1,
+            'ӣ' | 'ӯ' | 'ҷ' | 'қ' | 'ғ' | 'ҳ' | 'Ӣ' | 'Ӯ' | 'Ҷ' | 'Қ' | 'Ғ' | 'Ҳ' => {
+                tg += 1
+            }
             'ı' | 'ş' | 'ğ' | 'İ' | 'Ş' | 'Ğ' => tr += 1,
-            'ʻ' | '\'' | '‘' | '’' | '`' | 'ʼ' if matches!(prev, 'o' | 'g' | 'O' | 'G') => uzl += 1,
+            'ʻ' | '\'' | '‘' | '’' | '`' | 'ʼ' if matches!(prev, 'o' | 'g' | 'O' | 'G') => {
+                uzl += 1
+            }
             _ => {}
         }
         prev = c;

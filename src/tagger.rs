@@ -200,7 +200,9 @@ impl Tagger {
         let inner = &*self.inner;
         let folded = inner.normalizer.fold(text);
         let guess = guess_lang(text);
-        let raw = inner.matcher.find(folded.as_str(), &inner.lexicon, Lang::parse(guess));
+        let raw = inner
+            .matcher
+            .find(folded.as_str(), &inner.lexicon, Lang::parse(guess));
         let mut hits = Vec::with_capacity(raw.len());
         let mut folded_spans = Vec::with_capacity(raw.len());
         for r in raw {

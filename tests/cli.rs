@@ -22,7 +22,8 @@ fn tag_bin() -> &'static PathBuf {
         assert!(status.success(), "building the tag example failed");
         let exe = std::env::current_exe().unwrap();
         let dir = exe.parent().unwrap().parent().unwrap();
-        dir.join("examples").join(format!("tag{}", std::env::consts::EXE_SUFFIX))
+        dir.join("examples")
+            .join(format!("tag{}", std::env::consts::EXE_SUFFIX))
     })
 }
 
@@ -64,7 +65,11 @@ fn tmp(name: &str, content: &[u8]) -> PathBuf {
 fn one_record_per_input_line_in_order_with_any_thread_count() {
     let mut input = String::new();
     for i in 0..3000 {
-        let text = if i % 7 == 0 { "kill the rafidah" } else { "nothing here" };
+        let text = if i % 7 == 0 {
+            "kill the rafidah"
+        } else {
+            "nothing here"
+        };
         input.push_str(&format!("{{\"id\": \"d{i}\", \"text\": \"{text} {i}\"}}\n"));
     }
     for threads in ["1", "2", "4"] {
@@ -75,7 +80,10 @@ fn one_record_per_input_line_in_order_with_any_thread_count() {
         for (i, r) in recs.iter().enumerate() {
             assert_eq!(r["id"], format!("d{i}"));
             assert_eq!(r["error"], Value::Null);
-            assert_eq!(r["hits"].as_array().unwrap().len(), if i % 7 == 0 { 2 } else { 0 });
+            assert_eq!(
+                r["hits"].as_array().unwrap().len(),
+                if i % 7 == 0 { 2 } else { 0 }
+            );
         }
     }
 }
@@ -100,10 +108,17 @@ fn bad_records_become_error_records_and_the_run_goes_on() {
     assert!(recs[1]["error"].as_str().unwrap().contains("invalid JSON"));
     assert_eq!(recs[1]["id"], 2);
     assert_eq!(recs[2]["error"], "record 3: field `text` is missing");
-    assert_eq!(recs[3]["error"], "record 4: field `text` is not a string (found a number)");
+    assert_eq!(
+        recs[3]["error"],
+        "record 4: field `text` is not a string (found a number)"
+    );
     assert_eq!(recs[4]["error"], "record 5: empty line");
     assert_eq!(recs[5]["error"], "record 6: expected a JSON object");
-    assert!(recs[6]["error"].as_str().unwrap().contains("invalid JSON"), "{}", recs[6]);
+    assert!(
+        recs[6]["error"].as_str().unwrap().contains("invalid JSON"),
+        "{}",
+        recs[6]
+    );
     assert_eq!(recs[7]["id"], 8);
     assert_eq!(recs[7]["hits"][0]["text"], "rafidah");
     assert_eq!(recs[8]["id"], 9);
@@ -126,7 +141,10 @@ fn invalid_utf8_is_an_error_record_or_lossy_on_request() {
 fn text_mode_makes_each_file_one_document() {
     let a = tmp("a.txt", "first line\nkill the rafidah\n".as_bytes());
     let b = tmp("b.txt", b"nothing");
-    let out = run(&["--input", "text", a.to_str().unwrap(), b.to_str().unwrap()], b"");
+    let out = run(
+        &["--input", "text", a.to_str().unwrap(), b.to_str().unwrap()],
+        b"",
+    );
     let recs = records(&out);
     assert_eq!(recs.len(), 2);
     assert_eq!(recs[0]["id"], a.display().to_string());
@@ -136,9 +154,17 @@ fn text_mode_makes_each_file_one_document() {
 
 #[test]
 fn output_file_and_custom_fields() {
-    let out_path = std::env::temp_dir().join(format!("tahrid-cli-out-{}.jsonl", std::process::id()));
+    let out_path =
+        std::env::temp_dir().join(format!("tahrid-cli-out-{}.jsonl", std::process::id()));
     let out = run(
-        &["--text-field", "body", "--id-field", "key", "--output", out_path.to_str().unwrap()],
+        &[
+            "--text-field",
+            "body",
+            "--id-field",
+            "key",
+            "--output",
+            out_path.to_str().unwrap(),
+        ],
         b"{\"key\": \"k1\", \"body\": \"rafidah\"}\n",
     );
     assert!(out.status.success());
@@ -165,7 +191,10 @@ fn invalid_lexicon_stops_with_a_clear_message() {
     let out = run(&["--lexicon", lex.to_str().unwrap()], b"{\"text\":\"x\"}\n");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("invalid lexicon") && err.contains("field `category`"), "{err}");
+    assert!(
+        err.contains("invalid lexicon") && err.contains("field `category`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -187,7 +216,12 @@ fn a_closed_stdout_ends_the_run_quietly() {
     drop(stdout); // like `| head -c 64`
     let status = child.wait().unwrap();
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     assert!(status.success(), "exit {status:?}, stderr {err}");
     assert!(err.is_empty(), "{err}");
 }

@@ -14,7 +14,11 @@ fn every_entry_tags_its_examples_and_not_its_counter_examples() {
                     "[{}] example not tagged: {ex:?}\n    folded: {:?}\n    hits: {:?}",
                     entry.id,
                     e.folded.as_str(),
-                    e.report.hits.iter().map(|h| (&h.entry, &h.text)).collect::<Vec<_>>()
+                    e.report
+                        .hits
+                        .iter()
+                        .map(|h| (&h.entry, &h.text))
+                        .collect::<Vec<_>>()
                 ));
             }
         }
@@ -31,14 +35,23 @@ fn every_entry_tags_its_examples_and_not_its_counter_examples() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn every_entry_has_examples_counter_examples_and_sources() {
     for entry in Tagger::default().lexicon().entries() {
         assert!(!entry.examples.is_empty(), "{} has no examples", entry.id);
-        assert!(!entry.counter_examples.is_empty(), "{} has no counter-examples", entry.id);
+        assert!(
+            !entry.counter_examples.is_empty(),
+            "{} has no counter-examples",
+            entry.id
+        );
         assert!(!entry.sources.is_empty(), "{} has no sources", entry.id);
     }
 }

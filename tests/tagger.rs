@@ -17,7 +17,11 @@ fn hits(text: &str) -> Vec<(String, String, Lang)> {
 fn four_evasive_forms_each_get_an_exact_span() {
     let text = "الرَّافِضَةُ والـــروافض وr4f1d4h و ر ا ف ض ة";
     let report = Tagger::default().tag(text);
-    let spans: Vec<_> = report.hits.iter().map(|h| (h.entry.as_str(), h.start, h.end, h.text.as_str())).collect();
+    let spans: Vec<_> = report
+        .hits
+        .iter()
+        .map(|h| (h.entry.as_str(), h.start, h.end, h.text.as_str()))
+        .collect();
     assert_eq!(
         spans,
         [
@@ -83,7 +87,10 @@ fn a_variant_inside_a_longer_word_does_not_match() {
 #[test]
 fn a_change_of_script_is_a_word_boundary() {
     let found = hits("وrafidah");
-    assert_eq!(found, [("rafidah".to_string(), "rafidah".to_string(), Lang::En)]);
+    assert_eq!(
+        found,
+        [("rafidah".to_string(), "rafidah".to_string(), Lang::En)]
+    );
 }
 
 #[test]
@@ -118,7 +125,14 @@ fn one_high_ambiguity_term_is_not_harmful_on_its_own() {
 #[test]
 fn batch_equals_single_and_keeps_order() {
     let tagger = Tagger::default();
-    let texts = ["kill the rafidah", "", "نرفض", "رافضی‌ها", "hello", "ИГИЛ и рафидиты"];
+    let texts = [
+        "kill the rafidah",
+        "",
+        "نرفض",
+        "رافضی‌ها",
+        "hello",
+        "ИГИЛ и рафидиты",
+    ];
     let batch = tagger.tag_batch(&texts);
     assert_eq!(batch.len(), texts.len());
     for (t, r) in texts.iter().zip(&batch) {
@@ -140,7 +154,13 @@ fn output_record_matches_the_contract() {
     assert_eq!(json["lang"], "ar");
     assert_eq!(json["error"], serde_json::Value::Null);
     assert_eq!(json["verdict"]["label"], "sectarian_hate");
-    for key in ["sectarian_hate", "incitement", "extremist_propaganda", "reporting", "neutral"] {
+    for key in [
+        "sectarian_hate",
+        "incitement",
+        "extremist_propaganda",
+        "reporting",
+        "neutral",
+    ] {
         assert!(json["verdict"]["scores"][key].is_number(), "{key}");
     }
     let hit = &json["hits"][0];
@@ -170,31 +190,87 @@ variants.en = ["zorblax"]
 "#;
 
 fn err(toml: &str) -> String {
-    Lexicon::from_toml_str("t.toml", toml).unwrap_err().to_string()
+    Lexicon::from_toml_str("t.toml", toml)
+        .unwrap_err()
+        .to_string()
 }
 
 #[test]
 fn lexicon_errors_name_file_entry_and_field() {
     assert!(Lexicon::from_toml_str("t.toml", GOOD).is_ok());
     let cases = [
-        (GOOD.replace("sectarian_slur", "slur"), "t.toml: entry `zz`: field `category`: unknown category `slur`"),
-        (GOOD.replace("severity = 2", "severity = 5"), "t.toml: entry `zz`: field `severity`: 5 is out of range (1 to 3)"),
-        (GOOD.replace("\"low\"", "\"none\""), "t.toml: entry `zz`: field `ambiguity`: unknown ambiguity `none`"),
-        (GOOD.replace("variants.en", "variants.xx"), "t.toml: entry `zz`: field `variants.xx`: unknown language `xx`"),
-        (GOOD.replace("[\"zorblax\"]", "[\"zorblax\", \"  \"]"), "t.toml: entry `zz`: field `variants.en[1]`: empty or whitespace"),
-        (GOOD.replace("[\"zorblax\"]", "[\"zorblax\", \"\u{200B}-\"]"), "t.toml: entry `zz`: field `variants.en[1]`: `\u{200B}-` folds to nothing matchable"),
-        (GOOD.replace("[\"zorblax\"]", "[]"), "t.toml: entry `zz`: field `variants.en`: no variants"),
-        (GOOD.replace("id = \"zz\"", "id = \"Z Z\""), "t.toml: entry `#1`: field `id`: `Z Z` is not a valid id"),
-        (GOOD.replace("canonical = \"zorblax\"\n", ""), "t.toml: entry `zz`: field `canonical`: missing"),
-        (format!("{GOOD}colour = 1\n"), "t.toml: entry `zz`: field `colour`: unknown field"),
-        (format!("{GOOD}morphology.en = \"nope\"\n"), "t.toml: entry `zz`: field `morphology.en`: unknown morphology class `nope`"),
-        (format!("{GOOD}morphology.en = \"ar_noun\"\n"), "t.toml: entry `zz`: field `morphology.en`: class `ar_noun` is for ar, not `en`"),
-        (format!("{GOOD}morphology.ar = \"ar_noun\"\n"), "t.toml: entry `zz`: field `morphology.ar`: no variants for `ar`"),
-        (format!("{GOOD}{GOOD}"), "t.toml: entry `zz`: field `id`: duplicate id"),
-        (format!("{GOOD}[[entry.excludes]]\nreason = \"x\"\n"), "t.toml: entry `zz`: field `excludes[0]`: needs `next_word` or `prev_word`"),
-        (format!("{GOOD}[[entry.excludes]]\nnext_word = [\"*\"]\nreason = \"x\"\n"), "t.toml: entry `zz`: field `excludes[0].pattern[0]`"),
-        ("[[entry]]\nid = ".to_string(), "t.toml: TOML parse error at line 2"),
-        ("[class.c]\nprefixes = [1]\n".to_string(), "t.toml: entry `class.c`: field `prefixes[0]`: expected a string, found integer"),
+        (
+            GOOD.replace("sectarian_slur", "slur"),
+            "t.toml: entry `zz`: field `category`: unknown category `slur`",
+        ),
+        (
+            GOOD.replace("severity = 2", "severity = 5"),
+            "t.toml: entry `zz`: field `severity`: 5 is out of range (1 to 3)",
+        ),
+        (
+            GOOD.replace("\"low\"", "\"none\""),
+            "t.toml: entry `zz`: field `ambiguity`: unknown ambiguity `none`",
+        ),
+        (
+            GOOD.replace("variants.en", "variants.xx"),
+            "t.toml: entry `zz`: field `variants.xx`: unknown language `xx`",
+        ),
+        (
+            GOOD.replace("[\"zorblax\"]", "[\"zorblax\", \"  \"]"),
+            "t.toml: entry `zz`: field `variants.en[1]`: empty or whitespace",
+        ),
+        (
+            GOOD.replace("[\"zorblax\"]", "[\"zorblax\", \"\u{200B}-\"]"),
+            "t.toml: entry `zz`: field `variants.en[1]`: `\u{200B}-` folds to nothing matchable",
+        ),
+        (
+            GOOD.replace("[\"zorblax\"]", "[]"),
+            "t.toml: entry `zz`: field `variants.en`: no variants",
+        ),
+        (
+            GOOD.replace("id = \"zz\"", "id = \"Z Z\""),
+            "t.toml: entry `#1`: field `id`: `Z Z` is not a valid id",
+        ),
+        (
+            GOOD.replace("canonical = \"zorblax\"\n", ""),
+            "t.toml: entry `zz`: field `canonical`: missing",
+        ),
+        (
+            format!("{GOOD}colour = 1\n"),
+            "t.toml: entry `zz`: field `colour`: unknown field",
+        ),
+        (
+            format!("{GOOD}morphology.en = \"nope\"\n"),
+            "t.toml: entry `zz`: field `morphology.en`: unknown morphology class `nope`",
+        ),
+        (
+            format!("{GOOD}morphology.en = \"ar_noun\"\n"),
+            "t.toml: entry `zz`: field `morphology.en`: class `ar_noun` is for ar, not `en`",
+        ),
+        (
+            format!("{GOOD}morphology.ar = \"ar_noun\"\n"),
+            "t.toml: entry `zz`: field `morphology.ar`: no variants for `ar`",
+        ),
+        (
+            format!("{GOOD}{GOOD}"),
+            "t.toml: entry `zz`: field `id`: duplicate id",
+        ),
+        (
+            format!("{GOOD}[[entry.excludes]]\nreason = \"x\"\n"),
+            "t.toml: entry `zz`: field `excludes[0]`: needs `next_word` or `prev_word`",
+        ),
+        (
+            format!("{GOOD}[[entry.excludes]]\nnext_word = [\"*\"]\nreason = \"x\"\n"),
+            "t.toml: entry `zz`: field `excludes[0].pattern[0]`",
+        ),
+        (
+            "[[entry]]\nid = ".to_string(),
+            "t.toml: TOML parse error at line 2",
+        ),
+        (
+            "[class.c]\nprefixes = [1]\n".to_string(),
+            "t.toml: entry `class.c`: field `prefixes[0]`: expected a string, found integer",
+        ),
         ("x = 1".to_string(), "t.toml: unknown top-level key `x`"),
         ("".to_string(), "t.toml: the lexicon has no entries"),
     ];
@@ -208,14 +284,25 @@ fn lexicon_errors_name_file_entry_and_field() {
 fn lexicon_directory_replaces_or_extends_the_default() {
     let dir = std::env::temp_dir().join(format!("tahrid-lex-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("mine.toml"), GOOD.replace("variants.en", "morphology.en = \"en_noun\"\nvariants.en")).unwrap();
+    std::fs::write(
+        dir.join("mine.toml"),
+        GOOD.replace("variants.en", "morphology.en = \"en_noun\"\nvariants.en"),
+    )
+    .unwrap();
     let replaced = Tagger::builder().lexicon_path(&dir).build().unwrap();
     assert_eq!(replaced.lexicon().len(), 1);
     assert_eq!(replaced.tag("zorblaxes and rafidah").hits.len(), 1);
     let extended = Tagger::builder().extend_path(&dir).build().unwrap();
     assert_eq!(extended.tag("zorblaxes and rafidah").hits.len(), 2);
     std::fs::write(dir.join("broken.toml"), "[[entry]]\nid = 3\n").unwrap();
-    let e = Tagger::builder().lexicon_path(&dir).build().unwrap_err().to_string();
-    assert!(e.contains("broken.toml: entry `#1`: field `id`: expected a string, found integer"), "{e}");
+    let e = Tagger::builder()
+        .lexicon_path(&dir)
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("broken.toml: entry `#1`: field `id`: expected a string, found integer"),
+        "{e}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

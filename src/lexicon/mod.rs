@@ -40,7 +40,7 @@
 //!
 //! Everything is validated when loaded: errors name the file, the entry and the field
 //! ([`LexiconError`]). Variants and affixes are folded with the
-//! [`Normalizer`](crate::normalize::Normalizer) when the matcher is built, so they are written
+//! [`Normalizer`] when the matcher is built, so they are written
 //! the way people write them.
 
 mod schema;
@@ -139,8 +139,13 @@ impl Lexicon {
     pub fn embedded() -> &'static Lexicon {
         static LEX: OnceLock<Lexicon> = OnceLock::new();
         LEX.get_or_init(|| {
-            Lexicon::from_files(EMBEDDED_FILES.iter().map(|(n, t)| (n.to_string(), t.to_string())), None)
-                .expect("the embedded lexicon is valid (checked by tests)")
+            Lexicon::from_files(
+                EMBEDDED_FILES
+                    .iter()
+                    .map(|(n, t)| (n.to_string(), t.to_string())),
+                None,
+            )
+            .expect("the embedded lexicon is valid (checked by tests)")
         })
     }
 
@@ -176,7 +181,10 @@ impl Lexicon {
                 files.push((p.display().to_string(), text));
             }
         } else {
-            files.push((path.display().to_string(), std::fs::read_to_string(path).map_err(io)?));
+            files.push((
+                path.display().to_string(),
+                std::fs::read_to_string(path).map_err(io)?,
+            ));
         }
         if files.is_empty() {
             return Err(LexiconError::Empty(path.display().to_string()));
@@ -202,7 +210,10 @@ impl Lexicon {
     /// assert_eq!(lex.get("example_slur").unwrap().category, Category::SectarianSlur);
     /// ```
     pub fn from_toml_str(name: &str, text: &str) -> Result<Lexicon, LexiconError> {
-        Lexicon::from_files([(name.to_string(), text.to_string())], Some(Lexicon::embedded()))
+        Lexicon::from_files(
+            [(name.to_string(), text.to_string())],
+            Some(Lexicon::embedded()),
+        )
     }
 
     fn from_files(
@@ -246,7 +257,10 @@ impl Lexicon {
                                     file,
                                     entry: format!("class.{name}"),
                                     field: "class".into(),
-                                    message: format!("class `{name}` is already defined in {}", prev.file),
+                                    message: format!(
+                                        "class `{name}` is already defined in {}",
+                                        prev.file
+                                    ),
                                 });
                             }
                             classes.insert(name, class);
@@ -255,7 +269,9 @@ impl Lexicon {
                     other => {
                         return Err(LexiconError::Parse {
                             file: file.clone(),
-                            message: format!("unknown top-level key `{other}` (expected `entry` or `class`)"),
+                            message: format!(
+                                "unknown top-level key `{other}` (expected `entry` or `class`)"
+                            ),
                         })
                     }
                 }
@@ -317,7 +333,10 @@ impl Lexicon {
                         file: class.file.clone(),
                         entry: format!("class.{name}"),
                         field: "class".into(),
-                        message: format!("conflicts with the class of the same name in {}", mine.file),
+                        message: format!(
+                            "conflicts with the class of the same name in {}",
+                            mine.file
+                        ),
                     });
                 }
             }
@@ -373,13 +392,21 @@ impl Ctx<'_> {
         }
     }
 
-    fn string(&self, table: &Table, field: &str, required: bool) -> Result<Option<String>, LexiconError> {
+    fn string(
+        &self,
+        table: &Table,
+        field: &str,
+        required: bool,
+    ) -> Result<Option<String>, LexiconError> {
         match table.get(field) {
             None if required => Err(self.err(field, "missing")),
             None => Ok(None),
             Some(Value::String(s)) if s.trim().is_empty() => Err(self.err(field, "empty")),
             Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(other) => Err(self.err(field, format!("expected a string, found {}", other.type_str()))),
+            Some(other) => Err(self.err(
+                field,
+                format!("expected a string, found {}", other.type_str()),
+            )),
         }
     }
 
@@ -392,15 +419,23 @@ impl Ctx<'_> {
 
     fn string_list(&self, field: &str, v: &Value) -> Result<Vec<String>, LexiconError> {
         let Value::Array(items) = v else {
-            return Err(self.err(field, format!("expected an array of strings, found {}", v.type_str())));
+            return Err(self.err(
+                field,
+                format!("expected an array of strings, found {}", v.type_str()),
+            ));
         };
         items
             .iter()
             .enumerate()
             .map(|(i, item)| match item {
-                Value::String(s) if s.trim().is_empty() => Err(self.err(format!("{field}[{i}]"), "empty or whitespace")),
+                Value::String(s) if s.trim().is_empty() => {
+                    Err(self.err(format!("{field}[{i}]"), "empty or whitespace"))
+                }
                 Value::String(s) => Ok(s.clone()),
-                other => Err(self.err(format!("{field}[{i}]"), format!("expected a string, found {}", other.type_str()))),
+                other => Err(self.err(
+                    format!("{field}[{i}]"),
+                    format!("expected a string, found {}", other.type_str()),
+                )),
             })
             .collect()
     }
@@ -412,7 +447,13 @@ impl Ctx<'_> {
             .enumerate()
             .map(|(i, s)| {
                 Lang::parse(s).ok_or_else(|| {
-                    self.err(format!("{field}[{i}]"), format!("unknown language `{s}` (expected one of {})", Lang::expected()))
+                    self.err(
+                        format!("{field}[{i}]"),
+                        format!(
+                            "unknown language `{s}` (expected one of {})",
+                            Lang::expected()
+                        ),
+                    )
                 })
             })
             .collect()
@@ -420,7 +461,10 @@ impl Ctx<'_> {
 
     fn deny_unknown(&self, table: &Table, known: &[&str]) -> Result<(), LexiconError> {
         match table.keys().find(|k| !known.contains(&k.as_str())) {
-            Some(k) => Err(self.err(k.clone(), format!("unknown field (expected one of {})", known.join(", ")))),
+            Some(k) => Err(self.err(
+                k.clone(),
+                format!("unknown field (expected one of {})", known.join(", ")),
+            )),
             None => Ok(()),
         }
     }
@@ -432,8 +476,18 @@ fn id_regex() -> &'static Regex {
 }
 
 const ENTRY_FIELDS: &[&str] = &[
-    "id", "category", "severity", "ambiguity", "canonical", "gloss", "variants", "morphology",
-    "excludes", "examples", "counter_examples", "sources",
+    "id",
+    "category",
+    "severity",
+    "ambiguity",
+    "canonical",
+    "gloss",
+    "variants",
+    "morphology",
+    "excludes",
+    "examples",
+    "counter_examples",
+    "sources",
 ];
 
 fn parse_entry(
@@ -452,23 +506,47 @@ fn parse_entry(
     };
     let id = ctx.string(&t, "id", true)?.unwrap_or_default();
     if !id_regex().is_match(&id) {
-        return Err(ctx.err("id", format!("`{id}` is not a valid id (lowercase ASCII letters, digits, `_`, `.`, `-`)")));
+        return Err(ctx.err(
+            "id",
+            format!("`{id}` is not a valid id (lowercase ASCII letters, digits, `_`, `.`, `-`)"),
+        ));
     }
     ctx.entry = id.clone();
     ctx.deny_unknown(&t, ENTRY_FIELDS)?;
 
     let cat = ctx.string(&t, "category", true)?.unwrap_or_default();
-    let category = Category::parse(&cat)
-        .ok_or_else(|| ctx.err("category", format!("unknown category `{cat}` (expected one of {})", Category::expected())))?;
+    let category = Category::parse(&cat).ok_or_else(|| {
+        ctx.err(
+            "category",
+            format!(
+                "unknown category `{cat}` (expected one of {})",
+                Category::expected()
+            ),
+        )
+    })?;
     let severity = match t.get("severity") {
         Some(Value::Integer(s)) if (1..=3).contains(s) => *s as u8,
-        Some(Value::Integer(s)) => return Err(ctx.err("severity", format!("{s} is out of range (1 to 3)"))),
-        Some(other) => return Err(ctx.err("severity", format!("expected an integer 1 to 3, found {}", other.type_str()))),
+        Some(Value::Integer(s)) => {
+            return Err(ctx.err("severity", format!("{s} is out of range (1 to 3)")))
+        }
+        Some(other) => {
+            return Err(ctx.err(
+                "severity",
+                format!("expected an integer 1 to 3, found {}", other.type_str()),
+            ))
+        }
         None => return Err(ctx.err("severity", "missing")),
     };
     let amb = ctx.string(&t, "ambiguity", true)?.unwrap_or_default();
-    let ambiguity = Ambiguity::parse(&amb)
-        .ok_or_else(|| ctx.err("ambiguity", format!("unknown ambiguity `{amb}` (expected one of {})", Ambiguity::expected())))?;
+    let ambiguity = Ambiguity::parse(&amb).ok_or_else(|| {
+        ctx.err(
+            "ambiguity",
+            format!(
+                "unknown ambiguity `{amb}` (expected one of {})",
+                Ambiguity::expected()
+            ),
+        )
+    })?;
     let canonical = ctx.string(&t, "canonical", true)?.unwrap_or_default();
     let gloss = ctx.string(&t, "gloss", false)?;
 
@@ -477,8 +555,15 @@ fn parse_entry(
         Some(Value::Table(vt)) if !vt.is_empty() => {
             for (code, list) in vt {
                 let field = format!("variants.{code}");
-                let lang = Lang::parse(code)
-                    .ok_or_else(|| ctx.err(&field, format!("unknown language `{code}` (expected one of {})", Lang::expected())))?;
+                let lang = Lang::parse(code).ok_or_else(|| {
+                    ctx.err(
+                        &field,
+                        format!(
+                            "unknown language `{code}` (expected one of {})",
+                            Lang::expected()
+                        ),
+                    )
+                })?;
                 let list = ctx.string_list(&field, list)?;
                 if list.is_empty() {
                     return Err(ctx.err(&field, "no variants"));
@@ -486,14 +571,27 @@ fn parse_entry(
                 for (i, v) in list.iter().enumerate() {
                     let folded = normalizer.fold_str(v);
                     if !folded.chars().any(char::is_alphanumeric) {
-                        return Err(ctx.err(format!("{field}[{i}]"), format!("`{v}` folds to nothing matchable (`{folded}`)")));
+                        return Err(ctx.err(
+                            format!("{field}[{i}]"),
+                            format!("`{v}` folds to nothing matchable (`{folded}`)"),
+                        ));
                     }
                 }
                 variants.insert(lang, list);
             }
         }
-        Some(Value::Table(_)) | None => return Err(ctx.err("variants", "at least one language with variants is required")),
-        Some(other) => return Err(ctx.err("variants", format!("expected a table of languages, found {}", other.type_str()))),
+        Some(Value::Table(_)) | None => {
+            return Err(ctx.err(
+                "variants",
+                "at least one language with variants is required",
+            ))
+        }
+        Some(other) => {
+            return Err(ctx.err(
+                "variants",
+                format!("expected a table of languages, found {}", other.type_str()),
+            ))
+        }
     }
 
     let mut morphology = BTreeMap::new();
@@ -502,8 +600,15 @@ fn parse_entry(
         Some(Value::Table(mt)) => {
             for (code, class) in mt {
                 let field = format!("morphology.{code}");
-                let lang = Lang::parse(code)
-                    .ok_or_else(|| ctx.err(&field, format!("unknown language `{code}` (expected one of {})", Lang::expected())))?;
+                let lang = Lang::parse(code).ok_or_else(|| {
+                    ctx.err(
+                        &field,
+                        format!(
+                            "unknown language `{code}` (expected one of {})",
+                            Lang::expected()
+                        ),
+                    )
+                })?;
                 if !variants.contains_key(&lang) {
                     return Err(ctx.err(&field, format!("no variants for `{code}`")));
                 }
@@ -515,12 +620,20 @@ fn parse_entry(
                 };
                 if !c.langs.is_empty() && !c.langs.contains(&lang) {
                     let langs: Vec<_> = c.langs.iter().map(|l| l.as_str()).collect();
-                    return Err(ctx.err(&field, format!("class `{name}` is for {}, not `{code}`", langs.join(", "))));
+                    return Err(ctx.err(
+                        &field,
+                        format!("class `{name}` is for {}, not `{code}`", langs.join(", ")),
+                    ));
                 }
                 morphology.insert(lang, name.clone());
             }
         }
-        Some(other) => return Err(ctx.err("morphology", format!("expected a table of languages, found {}", other.type_str()))),
+        Some(other) => {
+            return Err(ctx.err(
+                "morphology",
+                format!("expected a table of languages, found {}", other.type_str()),
+            ))
+        }
     }
 
     let mut excludes = Vec::new();
@@ -532,28 +645,52 @@ fn parse_entry(
                 let Value::Table(et) = item else {
                     return Err(ctx.err(&field, "expected a table"));
                 };
-                if let Some(k) = et.keys().find(|k| !["langs", "next_word", "prev_word", "reason"].contains(&k.as_str())) {
-                    return Err(ctx.err(format!("{field}.{k}"), "unknown field (expected one of langs, next_word, prev_word, reason)"));
+                if let Some(k) = et
+                    .keys()
+                    .find(|k| !["langs", "next_word", "prev_word", "reason"].contains(&k.as_str()))
+                {
+                    return Err(ctx.err(
+                        format!("{field}.{k}"),
+                        "unknown field (expected one of langs, next_word, prev_word, reason)",
+                    ));
                 }
                 let ex = Exclude {
                     langs: ctx.langs(&format!("{field}.langs"), et.get("langs"))?,
-                    next_word: ctx.strings(et, "next_word").map_err(|e| rename(e, &field))?,
-                    prev_word: ctx.strings(et, "prev_word").map_err(|e| rename(e, &field))?,
-                    reason: ctx.string(et, "reason", true).map_err(|e| rename(e, &field))?.unwrap_or_default(),
+                    next_word: ctx
+                        .strings(et, "next_word")
+                        .map_err(|e| rename(e, &field))?,
+                    prev_word: ctx
+                        .strings(et, "prev_word")
+                        .map_err(|e| rename(e, &field))?,
+                    reason: ctx
+                        .string(et, "reason", true)
+                        .map_err(|e| rename(e, &field))?
+                        .unwrap_or_default(),
                 };
                 if ex.next_word.is_empty() && ex.prev_word.is_empty() {
                     return Err(ctx.err(&field, "needs `next_word` or `prev_word`"));
                 }
                 for (k, p) in ex.next_word.iter().chain(&ex.prev_word).enumerate() {
                     let core = p.trim_matches('*');
-                    if core.is_empty() || core.contains('*') || !normalizer.fold_str(core).chars().any(char::is_alphanumeric) {
-                        return Err(ctx.err(format!("{field}.pattern[{k}]"), format!("`{p}` is not `word`, `prefix*` or `*suffix`")));
+                    if core.is_empty()
+                        || core.contains('*')
+                        || !normalizer.fold_str(core).chars().any(char::is_alphanumeric)
+                    {
+                        return Err(ctx.err(
+                            format!("{field}.pattern[{k}]"),
+                            format!("`{p}` is not `word`, `prefix*` or `*suffix`"),
+                        ));
                     }
                 }
                 excludes.push(ex);
             }
         }
-        Some(other) => return Err(ctx.err("excludes", format!("expected an array of tables, found {}", other.type_str()))),
+        Some(other) => {
+            return Err(ctx.err(
+                "excludes",
+                format!("expected an array of tables, found {}", other.type_str()),
+            ))
+        }
     }
 
     Ok(Entry {
@@ -591,7 +728,12 @@ fn rename(e: LexiconError, prefix: &str) -> LexiconError {
     }
 }
 
-fn parse_class(file: &str, name: &str, def: Value, normalizer: &Normalizer) -> Result<MorphClass, LexiconError> {
+fn parse_class(
+    file: &str,
+    name: &str,
+    def: Value,
+    normalizer: &Normalizer,
+) -> Result<MorphClass, LexiconError> {
     let ctx = Ctx {
         file,
         entry: format!("class.{name}"),
@@ -599,7 +741,17 @@ fn parse_class(file: &str, name: &str, def: Value, normalizer: &Normalizer) -> R
     let Value::Table(t) = def else {
         return Err(ctx.err("class", "expected a table"));
     };
-    ctx.deny_unknown(&t, &["langs", "prefixes", "suffixes", "prefix_slots", "suffix_slots", "note"])?;
+    ctx.deny_unknown(
+        &t,
+        &[
+            "langs",
+            "prefixes",
+            "suffixes",
+            "prefix_slots",
+            "suffix_slots",
+            "note",
+        ],
+    )?;
     let langs = ctx.langs("langs", t.get("langs"))?;
     let mut sets = Vec::new();
     for (whole, slots) in [("prefixes", "prefix_slots"), ("suffixes", "suffix_slots")] {
@@ -619,13 +771,19 @@ fn parse_class(file: &str, name: &str, def: Value, normalizer: &Normalizer) -> R
                 }
                 combos = next;
                 if combos.len() > MAX_AFFIXES {
-                    return Err(ctx.err(slots, format!("expands to more than {MAX_AFFIXES} affixes")));
+                    return Err(
+                        ctx.err(slots, format!("expands to more than {MAX_AFFIXES} affixes"))
+                    );
                 }
             }
             set.extend(combos);
         }
         set.remove("");
-        let folded: BTreeSet<String> = set.iter().map(|a| normalizer.fold_str(a)).filter(|a| !a.is_empty()).collect();
+        let folded: BTreeSet<String> = set
+            .iter()
+            .map(|a| normalizer.fold_str(a))
+            .filter(|a| !a.is_empty())
+            .collect();
         sets.push(folded);
     }
     let suffixes = sets.pop().unwrap_or_default();

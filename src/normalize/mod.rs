@@ -389,10 +389,9 @@ impl Normalizer {
             _ => false,
         };
         let fold_leet = dominant.is_some()
-            && chars
-                .iter()
-                .enumerate()
-                .any(|(idx, ch)| ch.leet && inner(idx) && self.tables.leet(ch.c, toward_cyr).is_some());
+            && chars.iter().enumerate().any(|(idx, ch)| {
+                ch.leet && inner(idx) && self.tables.leet(ch.c, toward_cyr).is_some()
+            });
 
         scratch.units.clear();
         scratch.unit_text.clear();
@@ -463,13 +462,15 @@ impl Normalizer {
                 let last = units[k + run - 1];
                 let start = out.text.len();
                 out.text.push_str(&scratch.unit_text[u.fstart..u.fend]);
-                out.offsets.push(start, u.fend - u.fstart, u.ostart, last.oend, false);
+                out.offsets
+                    .push(start, u.fend - u.fstart, u.ostart, last.oend, false);
                 k += run;
             } else {
                 for u in &units[k..k + run] {
                     let start = out.text.len();
                     out.text.push_str(&scratch.unit_text[u.fstart..u.fend]);
-                    out.offsets.push(start, u.fend - u.fstart, u.ostart, u.oend, u.simple);
+                    out.offsets
+                        .push(start, u.fend - u.fstart, u.ostart, u.oend, u.simple);
                 }
                 k += run;
             }

@@ -151,6 +151,9 @@ impl OffsetMap {
             w[0].folded < w[1].folded
                 && w[0].original < w[0].original_end
                 && w[0].original_end <= w[1].original
-        }) && self.runs.last().map_or(true, |r| r.original < r.original_end)
+        }) && self
+            .runs
+            .last()
+            .map_or(true, |r| r.original < r.original_end)
     }
 }

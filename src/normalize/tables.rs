@@ -91,7 +91,11 @@ fn opt_char(field: &str) -> Option<char> {
 
 impl Tables {
     /// Builds the tables from the contents of `letters.tsv`, `confusables.tsv` and `leet.tsv`.
-    pub(crate) fn from_data(letters: &str, confusables: &str, leet: &str) -> Result<Tables, DataError> {
+    pub(crate) fn from_data(
+        letters: &str,
+        confusables: &str,
+        leet: &str,
+    ) -> Result<Tables, DataError> {
         let err = |file: &str, line: usize, msg: &str| DataError {
             file: file.to_string(),
             line,
@@ -125,7 +129,13 @@ impl Tables {
             }
             let c = single_char(cols[0])
                 .filter(|c| c.is_ascii() && !c.is_ascii_alphabetic())
-                .ok_or_else(|| err("leet.tsv", line, "`symbol` must be one ASCII digit or symbol"))?;
+                .ok_or_else(|| {
+                    err(
+                        "leet.tsv",
+                        line,
+                        "`symbol` must be one ASCII digit or symbol",
+                    )
+                })?;
             leet_table[c as usize] = (opt_char(cols[1]), opt_char(cols[2]));
         }
         let mut tables = Tables {

@@ -8,7 +8,10 @@ fn fold(s: &str) -> String {
 /// Folds `original`, finds `needle` in the folded text and returns the original text behind it.
 fn back(original: &str, needle: &str) -> String {
     let f = Normalizer::default().fold(original);
-    assert!(f.offsets().is_monotonic(), "map not monotonic for {original:?}");
+    assert!(
+        f.offsets().is_monotonic(),
+        "map not monotonic for {original:?}"
+    );
     let at = f
         .as_str()
         .find(needle)
@@ -109,7 +112,14 @@ fn persian_zwnj_joins_a_word_but_does_not_join_two_words() {
 
 #[test]
 fn uzbek_apostrophes_fold_to_one() {
-    for s in ["toʻgʻri", "to‘g‘ri", "to'g'ri", "to`g`ri", "toʼgʼri", "to’g’ri"] {
+    for s in [
+        "toʻgʻri",
+        "to‘g‘ri",
+        "to'g'ri",
+        "to`g`ri",
+        "toʼgʼri",
+        "to’g’ri",
+    ] {
         assert_eq!(fold(s), "to'g'ri", "{s}");
     }
     assert_eq!(fold("Ёлка"), "елка");
@@ -131,7 +141,10 @@ fn homoglyphs_fold_toward_the_dominant_script_of_the_word() {
     assert_eq!(fold("р\u{61}фидиты"), "рафидиты");
     // Greek omicron and alpha in a Latin word
     assert_eq!(fold("r\u{3B1}fid\u{3B1}h"), "rafidah");
-    assert_eq!(back("the r\u{430}f\u{456}dah", "rafidah"), "r\u{430}f\u{456}dah");
+    assert_eq!(
+        back("the r\u{430}f\u{456}dah", "rafidah"),
+        "r\u{430}f\u{456}dah"
+    );
 }
 
 #[test]
@@ -172,7 +185,10 @@ fn spaced_single_letters_are_joined() {
     assert_eq!(fold("r-a-f-i-d-a-h"), "rafidah");
     assert_eq!(fold("r_a_f_i_d_a_h"), "rafidah");
     assert_eq!(fold("ر ا ف ض ة"), "رافضه");
-    assert_eq!(back("kill the r . a . f . i . d . a . h now", "rafidah"), "r . a . f . i . d . a . h");
+    assert_eq!(
+        back("kill the r . a . f . i . d . a . h now", "rafidah"),
+        "r . a . f . i . d . a . h"
+    );
 }
 
 #[test]
@@ -217,14 +233,20 @@ fn every_folded_char_maps_to_a_char_boundary() {
         assert!(original.is_char_boundary(r.start) && original.is_char_boundary(r.end));
         assert!(r.start <= r.end && r.end <= original.len());
     }
-    assert_eq!(f.original_range(0..folded.len()), 0..original.len() - "\u{200B}x".len() + "\u{200B}x".len());
+    assert_eq!(
+        f.original_range(0..folded.len()),
+        0..original.len() - "\u{200B}x".len() + "\u{200B}x".len()
+    );
 }
 
 #[test]
 fn embedded_tables_are_valid_and_bad_tables_are_reported() {
     assert!(Tables::from_data(LETTERS_TSV, CONFUSABLES_TSV, LEET_TSV).is_ok());
     let err = Normalizer::from_tables("ab\tc\n", "", "").unwrap_err();
-    assert_eq!(err.to_string(), "letters.tsv:1: `from` must be one character");
+    assert_eq!(
+        err.to_string(),
+        "letters.tsv:1: `from` must be one character"
+    );
     let err = Normalizer::from_tables("", "x\tLatn\n", "").unwrap_err();
     assert_eq!(err.to_string(), "confusables.tsv:1: expected 4 columns");
     let err = Normalizer::from_tables("", "", "a\tb\tc\n").unwrap_err();
