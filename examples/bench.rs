@@ -42,7 +42,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         paths.push(
             std::env::var_os("TAHRID_CORPUS")
                 .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/bench"))),
+                .unwrap_or_else(|| {
+                    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/bench"))
+                }),
         );
     }
     let mut files = Vec::new();
@@ -75,7 +77,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         pool.current_num_threads(),
         peak_rss_mib().unwrap_or(f64::NAN)
     );
-    println!("{:<10} {:>9} {:>10} {:>9} {:>12} {:>9} {:>12}", "file", "MB", "docs", "MB/s", "docs/s", "hits/MB", "peak RSS MiB");
+    println!(
+        "{:<10} {:>9} {:>10} {:>9} {:>12} {:>9} {:>12}",
+        "file", "MB", "docs", "MB/s", "docs/s", "hits/MB", "peak RSS MiB"
+    );
     for file in files {
         let mut secs = Vec::new();
         let (mut bytes, mut docs, mut hits) = (0usize, 0usize, 0usize);
@@ -101,7 +106,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mb = bytes as f64 / 1e6;
         println!(
             "{:<10} {:>9.2} {:>10} {:>9.1} {:>12.0} {:>9.2} {:>12.1}",
-            file.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
+            file.file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             mb,
             docs,
             mb / s,
