@@ -16,8 +16,9 @@
 //!    letters is not. Affix scans are bounded by the longest affix, so a 10 MB "word" costs no
 //!    more than a short one. Inside a hashtag (`#killtherafidah`), variants of four letters or
 //!    more match anywhere.
-//! 4. **Excludes.** An entry's context rules look at the word before and after the match
-//!    (`الرافضة للاتفاق` is "rejecting the agreement").
+//! 4. **Context rules.** An entry's excludes look at the word before and after the match
+//!    (`الرافضة للاتفاق` is "rejecting the agreement"); its requires look for a supporting word
+//!    within a few words (`al-Naba` counts next to "weekly" or صحيفة).
 //! 5. **Resolve.** A hit spans the whole word (prefixes and suffixes included). Of the hits of
 //!    one entry, those inside a longer hit of the same entry are dropped; hits of different
 //!    entries may nest (a slur inside an incitement phrase gives both).
@@ -83,6 +84,13 @@ struct Exclude {
     prev: Vec<Glob>,
 }
 
+#[derive(Debug)]
+struct Require {
+    langs: Vec<Lang>,
+    near: Vec<Glob>,
+    window: usize,
+}
+
 /// A match in folded text, before it is mapped back to the original.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct RawHit {
@@ -107,6 +115,7 @@ pub(crate) struct Matcher {
     pattern_chars: Vec<usize>,
     classes: Vec<Class>,
     excludes: Vec<Vec<Exclude>>,
+    requires: Vec<Vec<Require>>,
     variants: Vec<String>,
 }
 
@@ -127,7 +136,19 @@ impl Matcher {
         let mut owners: Vec<Vec<Owner>> = Vec::new();
         let mut variants = Vec::new();
         let mut excludes = Vec::new();
+        let mut requires = Vec::new();
         for (ei, entry) in lexicon.entries().iter().enumerate() {
+            requires.push(
+                entry
+                    .requires
+                    .iter()
+                    .map(|r| Require {
+                        langs: r.langs.clone(),
+                        near: r.near.iter().map(|p| Glob::parse(p, normalizer)).collect(),
+                        window: r.window,
+                    })
+                    .collect(),
+            );
             excludes.push(
                 entry
                     .excludes
@@ -220,6 +241,7 @@ impl Matcher {
             owners,
             classes,
             excludes,
+            requires,
             variants,
         })
     }
@@ -261,6 +283,9 @@ impl Matcher {
                     if self.excluded(folded, &span, owner) {
                         excluded = true;
                         break;
+                    }
+                    if !self.required_context(folded, &span, owner) {
+                        continue;
                     }
                     if chosen.is_none() || Some(owner.lang) == preferred {
                         chosen = Some((owner, span));
@@ -323,6 +348,57 @@ impl Matcher {
                     || prev.is_some_and(|w| r.prev.iter().any(|g| g.matches(w))))
         })
     }
+}
+
+impl Matcher {
+    /// Whether every `requires` rule of the owner's entry (for its language) finds one of its
+    /// words within its window.
+    fn required_context(&self, t: &str, span: &Range<usize>, owner: &Owner) -> bool {
+        self.requires[owner.entry]
+            .iter()
+            .filter(|r| r.langs.is_empty() || r.langs.contains(&owner.lang))
+            .all(|r| {
+                words_before(t, span.start)
+                    .take(r.window)
+                    .chain(words_after(t, span.end).take(r.window))
+                    .any(|w| r.near.iter().any(|g| g.matches(w)))
+            })
+    }
+}
+
+/// Words (alphanumeric runs) before `s`, nearest first.
+fn words_before(t: &str, s: usize) -> impl Iterator<Item = &str> {
+    let mut end = s;
+    std::iter::from_fn(move || {
+        let before = &t[..end];
+        let stop = before
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| c.is_alphanumeric())
+            .map(|(i, c)| i + c.len_utf8())?;
+        let start = before[..stop]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !c.is_alphanumeric())
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        end = start;
+        Some(&t[start..stop])
+    })
+}
+
+/// Words (alphanumeric runs) after `e`, nearest first.
+fn words_after(t: &str, e: usize) -> impl Iterator<Item = &str> {
+    let mut pos = e;
+    std::iter::from_fn(move || {
+        let rest = &t[pos..];
+        let start = pos + rest.char_indices().find(|&(_, c)| c.is_alphanumeric())?.0;
+        let len = t[start..]
+            .char_indices()
+            .find(|&(_, c)| !c.is_alphanumeric())
+            .map_or(t.len() - start, |(i, _)| i);
+        pos = start + len;
+        Some(&t[start..start + len])
+    })
 }
 
 /// Collapses doubled letters (`kill` → `kil`).

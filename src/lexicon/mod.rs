@@ -24,6 +24,11 @@
 //! langs = ["ar"]
 //! next_word = ["لل*"]                 # the following word: exact, `x*` prefix, `*x` suffix
 //! reason = "participle: 'rejecting the ...'"
+//!
+//! [[entry.requires]]                  # context a match needs before it counts
+//! near = ["weekly", "newsletter", "صحيفة"]   # some word within `window` words either side
+//! window = 8
+//! reason = "al-Naba is also a common newspaper name"
 //! ```
 //!
 //! A morphology class lists the affixes a variant may carry inside the same word. Affixes can
@@ -72,6 +77,20 @@ pub struct Exclude {
     pub reason: String,
 }
 
+/// A context rule an entry needs before a match counts: some word from `near` within
+/// `window` words of the match (`al-Naba` needs "weekly", "newsletter" or صحيفة nearby).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Require {
+    /// Languages of the matched variant this rule applies to; empty means all.
+    pub langs: Vec<Lang>,
+    /// Patterns for a nearby word: `word`, `prefix*` or `*suffix`.
+    pub near: Vec<String>,
+    /// How many words before and after the match are searched (default 8).
+    pub window: usize,
+    /// Why the rule exists (shown by tooling).
+    pub reason: String,
+}
+
 /// One lexicon entry, validated.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
@@ -93,6 +112,8 @@ pub struct Entry {
     pub morphology: BTreeMap<Lang, String>,
     /// Context rules that cancel a match.
     pub excludes: Vec<Exclude>,
+    /// Context rules a match needs before it counts (all applicable rules must hold).
+    pub requires: Vec<Require>,
     /// Texts that must be tagged with this entry.
     pub examples: Vec<String>,
     /// Texts that must not be tagged with this entry.
@@ -485,6 +506,7 @@ const ENTRY_FIELDS: &[&str] = &[
     "variants",
     "morphology",
     "excludes",
+    "requires",
     "examples",
     "counter_examples",
     "sources",
@@ -670,24 +692,70 @@ fn parse_entry(
                 if ex.next_word.is_empty() && ex.prev_word.is_empty() {
                     return Err(ctx.err(&field, "needs `next_word` or `prev_word`"));
                 }
-                for (k, p) in ex.next_word.iter().chain(&ex.prev_word).enumerate() {
-                    let core = p.trim_matches('*');
-                    if core.is_empty()
-                        || core.contains('*')
-                        || !normalizer.fold_str(core).chars().any(char::is_alphanumeric)
-                    {
-                        return Err(ctx.err(
-                            format!("{field}.pattern[{k}]"),
-                            format!("`{p}` is not `word`, `prefix*` or `*suffix`"),
-                        ));
-                    }
-                }
+                check_patterns(
+                    &ctx,
+                    &field,
+                    ex.next_word.iter().chain(&ex.prev_word),
+                    normalizer,
+                )?;
                 excludes.push(ex);
             }
         }
         Some(other) => {
             return Err(ctx.err(
                 "excludes",
+                format!("expected an array of tables, found {}", other.type_str()),
+            ))
+        }
+    }
+
+    let mut requires = Vec::new();
+    match t.get("requires") {
+        None => {}
+        Some(Value::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                let field = format!("requires[{i}]");
+                let Value::Table(rt) = item else {
+                    return Err(ctx.err(&field, "expected a table"));
+                };
+                if let Some(k) = rt
+                    .keys()
+                    .find(|k| !["langs", "near", "window", "reason"].contains(&k.as_str()))
+                {
+                    return Err(ctx.err(
+                        format!("{field}.{k}"),
+                        "unknown field (expected one of langs, near, window, reason)",
+                    ));
+                }
+                let window = match rt.get("window") {
+                    None => 8,
+                    Some(Value::Integer(w)) if (1..=64).contains(w) => *w as usize,
+                    Some(other) => {
+                        return Err(ctx.err(
+                            format!("{field}.window"),
+                            format!("expected an integer 1 to 64, found {other:?}"),
+                        ))
+                    }
+                };
+                let req = Require {
+                    langs: ctx.langs(&format!("{field}.langs"), rt.get("langs"))?,
+                    near: ctx.strings(rt, "near").map_err(|e| rename(e, &field))?,
+                    window,
+                    reason: ctx
+                        .string(rt, "reason", true)
+                        .map_err(|e| rename(e, &field))?
+                        .unwrap_or_default(),
+                };
+                if req.near.is_empty() {
+                    return Err(ctx.err(format!("{field}.near"), "needs at least one word"));
+                }
+                check_patterns(&ctx, &field, req.near.iter(), normalizer)?;
+                requires.push(req);
+            }
+        }
+        Some(other) => {
+            return Err(ctx.err(
+                "requires",
                 format!("expected an array of tables, found {}", other.type_str()),
             ))
         }
@@ -706,8 +774,31 @@ fn parse_entry(
         variants,
         morphology,
         excludes,
+        requires,
         file: file.to_string(),
     })
+}
+
+/// Checks word patterns (`word`, `prefix*`, `*suffix`) of an exclude or require rule.
+fn check_patterns<'a>(
+    ctx: &Ctx<'_>,
+    field: &str,
+    patterns: impl Iterator<Item = &'a String>,
+    normalizer: &Normalizer,
+) -> Result<(), LexiconError> {
+    for (k, p) in patterns.enumerate() {
+        let core = p.trim_matches('*');
+        if core.is_empty()
+            || core.contains('*')
+            || !normalizer.fold_str(core).chars().any(char::is_alphanumeric)
+        {
+            return Err(ctx.err(
+                format!("{field}.pattern[{k}]"),
+                format!("`{p}` is not `word`, `prefix*` or `*suffix`"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Prefixes a sub-table's field name with its path (`excludes[0].reason`).
