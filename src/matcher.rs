@@ -25,12 +25,12 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::error::Error;
 use crate::lexicon::{Lang, Lexicon};
 use crate::normalize::Normalizer;
-use crate::script::Script;
+use crate::script::{is_alnum, is_alpha, Script};
 
 /// One way a folded pattern belongs to an entry.
 #[derive(Clone, Debug)]
@@ -119,6 +119,8 @@ pub(crate) struct Matcher {
     variants: Vec<String>,
 }
 
+/// Largest pattern count compiled to a DFA.
+const MAX_DFA_PATTERNS: usize = 5000;
 /// Longest hashtag scanned for the hashtag rule, in chars.
 const MAX_HASHTAG: usize = 64;
 /// Shortest variant (chars) that may match inside a hashtag or be undoubled.
@@ -231,8 +233,12 @@ impl Matcher {
                 }
             }
         }
+        // A DFA is fastest; past a few thousand patterns its memory grows quickly, and the
+        // builder's own choice (a contiguous NFA) is the better trade.
+        let kind = (patterns.len() <= MAX_DFA_PATTERNS).then_some(AhoCorasickKind::DFA);
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
+            .kind(kind)
             .build(&patterns)
             .map_err(|e| Error::Automaton(e.to_string()))?;
         Ok(Matcher {
@@ -315,8 +321,8 @@ impl Matcher {
         class: Option<&Class>,
         len: usize,
     ) -> Option<Range<usize>> {
-        let first = t[s..e].chars().find(|c| c.is_alphabetic())?;
-        let last = t[s..e].chars().rev().find(|c| c.is_alphabetic())?;
+        let first = t[s..e].chars().find(|&c| is_alpha(c))?;
+        let last = t[s..e].chars().rev().find(|&c| is_alpha(c))?;
         let (max_p, max_s) = class.map_or((0, 0), |c| (c.max_prefix, c.max_suffix));
         let ws = scan_back(t, s, Script::of(first), max_p + 1);
         let we = scan_forward(t, e, Script::of(last), max_s + 1);
@@ -374,12 +380,12 @@ fn words_before(t: &str, s: usize) -> impl Iterator<Item = &str> {
         let stop = before
             .char_indices()
             .rev()
-            .find(|&(_, c)| c.is_alphanumeric())
+            .find(|&(_, c)| is_alnum(c))
             .map(|(i, c)| i + c.len_utf8())?;
         let start = before[..stop]
             .char_indices()
             .rev()
-            .find(|&(_, c)| !c.is_alphanumeric())
+            .find(|&(_, c)| !is_alnum(c))
             .map_or(0, |(i, c)| i + c.len_utf8());
         end = start;
         Some(&t[start..stop])
@@ -391,10 +397,10 @@ fn words_after(t: &str, e: usize) -> impl Iterator<Item = &str> {
     let mut pos = e;
     std::iter::from_fn(move || {
         let rest = &t[pos..];
-        let start = pos + rest.char_indices().find(|&(_, c)| c.is_alphanumeric())?.0;
+        let start = pos + rest.char_indices().find(|&(_, c)| is_alnum(c))?.0;
         let len = t[start..]
             .char_indices()
-            .find(|&(_, c)| !c.is_alphanumeric())
+            .find(|&(_, c)| !is_alnum(c))
             .map_or(t.len() - start, |(i, _)| i);
         pos = start + len;
         Some(&t[start..start + len])
@@ -406,7 +412,7 @@ fn undouble(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut last = None;
     for c in s.chars() {
-        if Some(c) == last && c.is_alphabetic() {
+        if Some(c) == last && is_alpha(c) {
             continue;
         }
         out.push(c);
@@ -418,7 +424,7 @@ fn undouble(s: &str) -> String {
 /// Whether `c` continues a word of script `script` (apostrophes are handled by the callers).
 #[inline]
 fn same_word(c: char, script: Script) -> bool {
-    c.is_alphabetic() && Script::of(c) == script
+    is_alpha(c) && Script::of(c) == script
 }
 
 /// Start of the same-script word part before `s`, scanning at most `limit` chars (one more
@@ -466,7 +472,7 @@ fn scan_forward(t: &str, e: usize, script: Script, limit: usize) -> usize {
 }
 
 fn is_tag_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    is_alnum(c) || c == '_'
 }
 
 /// If `s..e` lies inside a hashtag, the hashtag's span (without `#`).
@@ -500,7 +506,7 @@ fn next_word(t: &str, e: usize) -> Option<&str> {
     let mut skipped = 0;
     let mut start = None;
     for (i, c) in rest.char_indices() {
-        if c.is_alphanumeric() {
+        if is_alnum(c) {
             start = Some(i);
             break;
         }
@@ -512,7 +518,7 @@ fn next_word(t: &str, e: usize) -> Option<&str> {
     let start = start?;
     let len = rest[start..]
         .char_indices()
-        .find(|&(_, c)| !c.is_alphanumeric())
+        .find(|&(_, c)| !is_alnum(c))
         .map_or(rest.len() - start, |(i, _)| i);
     Some(&rest[start..start + len])
 }
@@ -523,7 +529,7 @@ fn prev_word(t: &str, s: usize) -> Option<&str> {
     let mut skipped = 0;
     let mut end = None;
     for (i, c) in before.char_indices().rev() {
-        if c.is_alphanumeric() {
+        if is_alnum(c) {
             end = Some(i + c.len_utf8());
             break;
         }
@@ -536,7 +542,7 @@ fn prev_word(t: &str, s: usize) -> Option<&str> {
     let start = before[..end]
         .char_indices()
         .rev()
-        .find(|&(_, c)| !c.is_alphanumeric())
+        .find(|&(_, c)| !is_alnum(c))
         .map_or(0, |(i, c)| i + c.len_utf8());
     Some(&before[start..end])
 }

@@ -3,6 +3,8 @@
 //! boundary: `وrafidah` is the Arabic conjunction and a Latin word), and for a coarse guess at a
 //! document's language.
 
+use std::sync::OnceLock;
+
 /// The scripts tahrid tells apart. Everything else is [`Script::Other`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Script {
@@ -39,6 +41,21 @@ impl Script {
                 Script::Other
             };
         }
+        if (cp as usize) < TABLE_LIMIT {
+            return SCRIPTS[(table()[cp as usize] >> 4) as usize];
+        }
+        Script::compute(c)
+    }
+
+    fn compute(c: char) -> Script {
+        let cp = c as u32;
+        if cp < 0x80 {
+            return if c.is_ascii_alphabetic() {
+                Script::Latin
+            } else {
+                Script::Other
+            };
+        }
         match cp {
             0x00C0..=0x024F | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF
                 if c.is_alphabetic() =>
@@ -66,6 +83,66 @@ impl Script {
             }
             _ => Script::Other,
         }
+    }
+}
+
+/// Characters below this code point have their classes in a table.
+const TABLE_LIMIT: usize = 0x800;
+const ALPHA: u8 = 1;
+const NUMERIC: u8 = 2;
+const SCRIPTS: [Script; 5] = [
+    Script::Latin,
+    Script::Cyrillic,
+    Script::Greek,
+    Script::Arabic,
+    Script::Other,
+];
+
+/// Per-character classes of the first 2,048 code points: `char::is_alphabetic` is a binary
+/// search for non-ASCII characters, and the hot loops ask it for every character.
+fn table() -> &'static [u8; TABLE_LIMIT] {
+    static TABLE: OnceLock<Box<[u8; TABLE_LIMIT]>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = Box::new([0u8; TABLE_LIMIT]);
+        for (cp, slot) in t.iter_mut().enumerate() {
+            let Some(c) = char::from_u32(cp as u32) else {
+                continue;
+            };
+            let script = SCRIPTS
+                .iter()
+                .position(|s| *s == Script::compute(c))
+                .unwrap_or(4) as u8;
+            *slot = (script << 4)
+                | if c.is_alphabetic() { ALPHA } else { 0 }
+                | if c.is_numeric() { NUMERIC } else { 0 };
+        }
+        t
+    })
+}
+
+/// `c.is_alphabetic()`, with a table for common scripts.
+#[inline]
+pub(crate) fn is_alpha(c: char) -> bool {
+    let cp = c as usize;
+    if cp < 0x80 {
+        c.is_ascii_alphabetic()
+    } else if cp < TABLE_LIMIT {
+        table()[cp] & ALPHA != 0
+    } else {
+        c.is_alphabetic()
+    }
+}
+
+/// `c.is_alphanumeric()`, with a table for common scripts.
+#[inline]
+pub(crate) fn is_alnum(c: char) -> bool {
+    let cp = c as usize;
+    if cp < 0x80 {
+        c.is_ascii_alphanumeric()
+    } else if cp < TABLE_LIMIT {
+        table()[cp] & (ALPHA | NUMERIC) != 0
+    } else {
+        c.is_alphanumeric()
     }
 }
 

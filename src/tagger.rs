@@ -184,7 +184,17 @@ impl Tagger {
     /// assert!(report.hits.is_empty()); // "the states rejecting the agreement"
     /// ```
     pub fn tag(&self, text: &str) -> Report {
-        self.explain(text).report
+        thread_local! {
+            static FOLDED: std::cell::RefCell<Folded> = std::cell::RefCell::new(Folded::default());
+        }
+        FOLDED.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut folded) => {
+                self.inner.normalizer.fold_into(text, &mut folded);
+                self.report(text, &folded, None)
+            }
+            // re-entered on this thread (cannot happen through the public API); no reuse
+            Err(_) => self.explain(text).report,
+        })
     }
 
     /// Tags one text and also returns the folded text and the folded spans: what a reviewer
@@ -197,14 +207,29 @@ impl Tagger {
     /// assert_eq!(e.report.hits[0].text, "r.a.f.i.d.a.h");
     /// ```
     pub fn explain(&self, text: &str) -> Explanation {
+        let folded = self.inner.normalizer.fold(text);
+        let mut folded_spans = Vec::new();
+        let report = self.report(text, &folded, Some(&mut folded_spans));
+        Explanation {
+            folded,
+            folded_spans,
+            report,
+        }
+    }
+
+    /// Matches a folded text and builds the report; records the folded spans if asked.
+    fn report(
+        &self,
+        text: &str,
+        folded: &Folded,
+        mut folded_spans: Option<&mut Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>>,
+    ) -> Report {
         let inner = &*self.inner;
-        let folded = inner.normalizer.fold(text);
         let guess = guess_lang(text);
         let raw = inner
             .matcher
             .find(folded.as_str(), &inner.lexicon, Lang::parse(guess));
         let mut hits = Vec::with_capacity(raw.len());
-        let mut folded_spans = Vec::with_capacity(raw.len());
         for r in raw {
             let span = folded.original_range(r.span.clone());
             let entry = &inner.lexicon.entries()[r.entry];
@@ -220,18 +245,16 @@ impl Tagger {
                 role: Role::Use,
                 variant: inner.matcher.variant(r.variant).to_string(),
             });
-            folded_spans.push((r.span, r.core));
+            if let Some(spans) = folded_spans.as_deref_mut() {
+                spans.push((r.span, r.core));
+            }
         }
         let verdict = classify::verdict(&hits);
         let lang = document_lang(guess, &hits);
-        Explanation {
-            folded,
-            folded_spans,
-            report: Report {
-                lang,
-                verdict,
-                hits,
-            },
+        Report {
+            lang,
+            verdict,
+            hits,
         }
     }
 

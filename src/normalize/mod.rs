@@ -53,10 +53,10 @@ use std::sync::{Arc, OnceLock};
 
 pub use offsets::OffsetMap;
 pub(crate) use tables::is_ignorable;
-use tables::{Fold, Tables};
+use tables::{Fold, Info, Tables};
 
 use crate::error::DataError;
-use crate::script::Script;
+use crate::script::{is_alnum, is_alpha, Script};
 
 const LETTERS_TSV: &str = include_str!("../../models/normalize/letters.tsv");
 const CONFUSABLES_TSV: &str = include_str!("../../models/normalize/confusables.tsv");
@@ -239,7 +239,11 @@ impl Normalizer {
                 i += c.len_utf8();
                 continue;
             }
-            // A word starts at i.
+            // A word starts at i. Most words need none of the evasion rules.
+            if let Some(end) = self.fold_simple_word(text, i, out) {
+                i = end;
+                continue;
+            }
             if let Some(end) = self.fold_spaced_run(text, i, out, &mut scratch) {
                 i = end;
                 continue;
@@ -255,6 +259,107 @@ impl Normalizer {
         }
     }
 
+    /// The fast path: folds the word starting at `start` if it is *simple*, and returns its end;
+    /// returns `None` (having written nothing) for any word that needs the full word pass.
+    ///
+    /// A simple word has letters of one script, each folding through the dense table to one
+    /// char; no marks, invisible characters, leetspeak symbols or apostrophes; not digits and
+    /// letters mixed; not a single letter (it may start a spaced-out run); no run of three equal
+    /// letters. For such a word every rule of the word pass is the identity except the per-char
+    /// fold, so the result is the same, at a fraction of the cost. ASCII words become one
+    /// lowercase copy and one run of the offset map.
+    #[inline]
+    fn fold_simple_word(&self, text: &str, start: usize, out: &mut Folded) -> Option<usize> {
+        let bytes = text.as_bytes();
+        let mut j = start;
+        let mut script = Script::Other;
+        let (mut letters, mut digits) = (0usize, 0usize);
+        let (mut ascii, mut same_len) = (true, true);
+        let (mut p1, mut p2) = ('\0', '\0');
+        while j < bytes.len() {
+            let b = bytes[j];
+            let (info, len) = if b < 0x80 {
+                let info = self.tables.info(b as u32);
+                if !info.has(Info::ALNUM) {
+                    if self.tables.is_leet(b as char) || b == b'\'' || b == b'`' {
+                        return None;
+                    }
+                    break;
+                }
+                (info, 1)
+            } else {
+                let c = char_at(text, j);
+                if c as u32 >= tables::DENSE_LIMIT {
+                    if self.is_word_char(c) {
+                        return None;
+                    }
+                    break;
+                }
+                let info = self.tables.info(c as u32);
+                if !info.has(Info::ALNUM) {
+                    if matches!(&*self.tables.fold(c), Fold::Mark | Fold::Ignore) {
+                        return None;
+                    }
+                    break;
+                }
+                if !info.has(Info::SINGLE | Info::F_ALNUM) {
+                    return None;
+                }
+                ascii = false;
+                same_len &= info.has(Info::SAME_LEN);
+                (info, c.len_utf8())
+            };
+            if info.has(Info::F_ALPHA) {
+                let f = info.folded();
+                let s = info.script();
+                if letters > 0 && s != script {
+                    return None;
+                }
+                script = s;
+                letters += 1;
+                if f == p1 && f == p2 {
+                    return None;
+                }
+                p2 = p1;
+                p1 = f;
+            } else {
+                digits += 1;
+                p2 = p1;
+                p1 = '\0';
+            }
+            j += len;
+        }
+        if letters == 1 || (letters > 0 && digits > 0) || j == start {
+            return None;
+        }
+        let fstart = out.text.len();
+        if ascii {
+            out.text.push_str(&text[start..j]);
+            out.text[fstart..].make_ascii_lowercase();
+            out.offsets.push(fstart, j - start, start, j, true);
+        } else if same_len {
+            for c in text[start..j].chars() {
+                out.text.push(self.tables.info(c as u32).folded());
+            }
+            out.offsets.push(fstart, j - start, start, j, true);
+        } else {
+            for (off, c) in text[start..j].char_indices() {
+                let f = self.tables.info(c as u32).folded();
+                let at = out.text.len();
+                out.text.push(f);
+                let pos = start + off;
+                out.offsets.push(
+                    at,
+                    f.len_utf8(),
+                    pos,
+                    pos + c.len_utf8(),
+                    f.len_utf8() == c.len_utf8(),
+                );
+            }
+        }
+        Some(j)
+    }
+
     /// Folds a lexicon string (a variant, an affix): the same rules, text only.
     ///
     /// ```
@@ -266,7 +371,7 @@ impl Normalizer {
     }
 
     fn is_word_char(&self, c: char) -> bool {
-        c.is_alphanumeric()
+        is_alnum(c)
             || self.tables.is_leet(c)
             || matches!(&*self.tables.fold(c), Fold::Mark | Fold::Ignore)
     }
@@ -277,12 +382,12 @@ impl Normalizer {
         let mut prev_alnum = false;
         while let Some((off, c)) = it.next() {
             if self.is_word_char(c) {
-                prev_alnum = c.is_alphanumeric();
+                prev_alnum = is_alnum(c);
                 continue;
             }
             if is_inner_apostrophe(c) && prev_alnum {
                 if let Some(&(_, next)) = it.peek() {
-                    if next.is_alphanumeric() {
+                    if is_alnum(next) {
                         continue;
                     }
                 }
@@ -335,7 +440,7 @@ impl Normalizer {
         };
         let fend = scratch.base.len();
         let first = scratch.base[fstart..fend].chars().next();
-        let letter = first.is_some_and(char::is_alphabetic);
+        let letter = first.is_some_and(is_alpha);
         scratch.chars.push(CharInfo {
             pos,
             end: pos + c.len_utf8(),
@@ -431,7 +536,7 @@ impl Normalizer {
                     scratch.unit_text.push_str(s);
                     let mut it = s.chars();
                     match (it.next(), it.next()) {
-                        (Some(f), None) => (f.is_alphabetic().then_some(f), true),
+                        (Some(f), None) => (is_alpha(f).then_some(f), true),
                         _ => (None, false),
                     }
                 }
@@ -531,7 +636,7 @@ impl Normalizer {
     /// word: returns its end and the letter's script.
     fn single_letter_piece(&self, text: &str, start: usize) -> Option<(usize, Script)> {
         let c = char_at(text, start);
-        if !c.is_alphabetic() {
+        if !is_alpha(c) {
             return None;
         }
         let folded = match &*self.tables.fold(c) {

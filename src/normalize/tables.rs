@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 use crate::error::DataError;
+use crate::script::Script;
 
 /// Code points below this are folded through the dense table.
 pub(crate) const DENSE_LIMIT: u32 = 0x0800;
@@ -52,10 +53,56 @@ pub(crate) fn is_ignorable(c: char) -> bool {
     )
 }
 
+/// Everything the fast path needs to know about one character of the dense range, packed
+/// into one word: its one-char fold (if it has one) and its classes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Info(u32);
+
+impl Info {
+    const CHAR_MASK: u32 = 0x1F_FFFF;
+    /// The fold is exactly one char (Keep or Char).
+    pub(crate) const SINGLE: u32 = 1 << 21;
+    /// The folded char has the byte length of the original.
+    pub(crate) const SAME_LEN: u32 = 1 << 22;
+    /// The original char is alphanumeric.
+    pub(crate) const ALNUM: u32 = 1 << 23;
+    /// The folded char is alphabetic.
+    pub(crate) const F_ALPHA: u32 = 1 << 24;
+    /// The folded char is alphanumeric.
+    pub(crate) const F_ALNUM: u32 = 1 << 25;
+    const SCRIPT_SHIFT: u32 = 26;
+
+    /// The one-char fold (meaningful with `SINGLE`).
+    #[inline]
+    pub(crate) fn folded(self) -> char {
+        char::from_u32(self.0 & Self::CHAR_MASK).unwrap_or('\u{FFFD}')
+    }
+
+    #[inline]
+    pub(crate) fn has(self, flags: u32) -> bool {
+        self.0 & flags == flags
+    }
+
+    /// Script of the folded char, as an index into `SCRIPTS`.
+    #[inline]
+    pub(crate) fn script(self) -> Script {
+        SCRIPTS[((self.0 >> Self::SCRIPT_SHIFT) & 7) as usize]
+    }
+}
+
+const SCRIPTS: [Script; 5] = [
+    Script::Latin,
+    Script::Cyrillic,
+    Script::Greek,
+    Script::Arabic,
+    Script::Other,
+];
+
 /// Tables shared by every [`Normalizer`](super::Normalizer).
 #[derive(Debug)]
 pub(crate) struct Tables {
     dense: Vec<Fold>,
+    info: Vec<Info>,
     letters: HashMap<char, Box<str>>,
     /// Original char → (as a Latin letter, as a Cyrillic letter).
     confusables: HashMap<char, (Option<char>, Option<char>)>,
@@ -140,12 +187,45 @@ impl Tables {
         }
         let mut tables = Tables {
             dense: Vec::new(),
+            info: Vec::new(),
             letters: letter_map,
             confusables: conf,
             leet: leet_table,
         };
         tables.dense = (0..DENSE_LIMIT)
             .map(|cp| char::from_u32(cp).map_or(Fold::Keep, |c| tables.compute(c)))
+            .collect();
+        tables.info = (0..DENSE_LIMIT)
+            .map(|cp| {
+                let Some(c) = char::from_u32(cp) else {
+                    return Info::default();
+                };
+                let f = match &tables.dense[cp as usize] {
+                    Fold::Keep => c,
+                    Fold::Char(d) => *d,
+                    _ => {
+                        return Info(if c.is_alphanumeric() { Info::ALNUM } else { 0 });
+                    }
+                };
+                let script = SCRIPTS
+                    .iter()
+                    .position(|s| *s == Script::of(f))
+                    .unwrap_or(4) as u32;
+                let mut bits = (f as u32) | Info::SINGLE | (script << Info::SCRIPT_SHIFT);
+                if f.len_utf8() == c.len_utf8() {
+                    bits |= Info::SAME_LEN;
+                }
+                if c.is_alphanumeric() {
+                    bits |= Info::ALNUM;
+                }
+                if f.is_alphabetic() {
+                    bits |= Info::F_ALPHA;
+                }
+                if f.is_alphanumeric() {
+                    bits |= Info::F_ALNUM;
+                }
+                Info(bits)
+            })
             .collect();
         Ok(tables)
     }
@@ -177,6 +257,12 @@ impl Tables {
             (Some(f), None) => Fold::Char(f),
             _ => Fold::Str(out.into_boxed_str()),
         }
+    }
+
+    /// The packed classes of a char below [`DENSE_LIMIT`].
+    #[inline]
+    pub(crate) fn info(&self, cp: u32) -> Info {
+        self.info[cp as usize]
     }
 
     /// The fold of `c`: a table lookup for common scripts.
