@@ -61,7 +61,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let t0 = Instant::now();
-    let tagger = Tagger::default();
+    let tagger = Tagger::builder().dfa(true).build()?;
     let build_ms = t0.elapsed().as_secs_f64() * 1e3;
     let pool = {
         let mut b = rayon::ThreadPoolBuilder::new();

@@ -120,7 +120,7 @@ pub(crate) struct Matcher {
 }
 
 /// Largest pattern count compiled to a DFA.
-const MAX_DFA_PATTERNS: usize = 5000;
+const MAX_DFA_PATTERNS: usize = 20_000;
 /// Longest hashtag scanned for the hashtag rule, in chars.
 const MAX_HASHTAG: usize = 64;
 /// Shortest variant (chars) that may match inside a hashtag or be undoubled.
@@ -130,7 +130,11 @@ const MIN_UNDOUBLE_LEN: usize = 5;
 const MAX_GAP: usize = 4;
 
 impl Matcher {
-    pub(crate) fn build(lexicon: &Lexicon, normalizer: &Normalizer) -> Result<Matcher, Error> {
+    pub(crate) fn build(
+        lexicon: &Lexicon,
+        normalizer: &Normalizer,
+        dfa: bool,
+    ) -> Result<Matcher, Error> {
         let mut class_index: HashMap<&str, usize> = HashMap::new();
         let mut classes = Vec::new();
         let mut ids: HashMap<String, usize> = HashMap::new();
@@ -233,9 +237,14 @@ impl Matcher {
                 }
             }
         }
-        // A DFA is fastest; past a few thousand patterns its memory grows quickly, and the
-        // builder's own choice (a contiguous NFA) is the better trade.
-        let kind = (patterns.len() <= MAX_DFA_PATTERNS).then_some(AhoCorasickKind::DFA);
+        // A DFA scans about twice as fast as the contiguous NFA but takes several times longer
+        // to build and more memory; it is opt-in (`TaggerBuilder::dfa`), and never past
+        // `MAX_DFA_PATTERNS`, where its memory grows quickly.
+        let kind = if dfa && patterns.len() <= MAX_DFA_PATTERNS {
+            Some(AhoCorasickKind::DFA)
+        } else {
+            Some(AhoCorasickKind::ContiguousNFA)
+        };
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .kind(kind)

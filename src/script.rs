@@ -146,6 +146,59 @@ pub(crate) fn is_alnum(c: char) -> bool {
     }
 }
 
+const LAT: usize = 0;
+const CYR: usize = 1;
+const ARB: usize = 2;
+const PS: usize = 3;
+const UR: usize = 4;
+const FA: usize = 5;
+const KY: usize = 6;
+const UZC: usize = 7;
+const TG: usize = 8;
+const TR: usize = 9;
+const UZL: usize = 10;
+const APOS: usize = 11;
+const NONE: u8 = 0xFF;
+
+/// Per char below `TABLE_LIMIT`: low nibble the script counter, high nibble a marker counter
+/// (0 = none); `NONE` for non-letters; `APOS` for apostrophes that follow Uzbek o/g.
+fn lang_table() -> &'static [u8; TABLE_LIMIT] {
+    static TABLE: OnceLock<Box<[u8; TABLE_LIMIT]>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = Box::new([NONE; TABLE_LIMIT]);
+        for (cp, slot) in t.iter_mut().enumerate() {
+            let Some(c) = char::from_u32(cp as u32) else {
+                continue;
+            };
+            let script = match Script::compute(c) {
+                Script::Latin => LAT,
+                Script::Cyrillic => CYR,
+                Script::Arabic => ARB,
+                _ => {
+                    if matches!(c, 'ʻ' | 'ʼ') {
+                        *slot = APOS as u8;
+                    }
+                    continue;
+                }
+            };
+            let marker = match c {
+                'ټ' | 'ډ' | 'ړ' | 'ښ' | 'ږ' | 'ځ' | 'ګ' | 'ۍ' | 'ې' | 'ڼ' => PS,
+                'ٹ' | 'ڈ' | 'ڑ' | 'ں' | 'ے' | 'ھ' | 'ہ' => UR,
+                'پ' | 'چ' | 'ژ' | 'گ' | 'ک' | 'ی' => FA,
+                'ң' | 'ө' | 'ү' | 'Ң' | 'Ө' | 'Ү' => KY,
+                'ў' | 'Ў' => UZC,
+                'ӣ' | 'ӯ' | 'ҷ' | 'қ' | 'ғ' | 'ҳ' | 'Ӣ' | 'Ӯ' | 'Ҷ' | 'Қ' | 'Ғ' | 'Ҳ' => {
+                    TG
+                }
+                'ı' | 'ş' | 'ğ' | 'İ' | 'Ş' | 'Ğ' => TR,
+                _ => 0,
+            };
+            *slot = (script | (marker << 4)) as u8;
+        }
+        t
+    })
+}
+
 /// A coarse guess at a text's language from its letters: the script with the most letters,
 /// then letters that only some languages of that script use (Pashto ټ ډ ړ ښ ږ ځ ګ ۍ ې ڼ;
 /// Urdu ٹ ڈ ڑ ں ے ھ ہ; Persian پ چ ژ گ ک ی; Kyrgyz ң ө ү; Uzbek ў; Tajik ӣ ӯ ҷ қ ғ ҳ;
@@ -164,34 +217,53 @@ pub(crate) fn is_alnum(c: char) -> bool {
 /// assert_eq!(guess_lang("12 34"), "und");
 /// ```
 pub fn guess_lang(text: &str) -> &'static str {
-    let (mut lat, mut cyr, mut arb) = (0usize, 0usize, 0usize);
-    let (mut ps, mut ur, mut fa, mut ky, mut uzc, mut tg, mut tr, mut uzl) =
-        (0, 0, 0, 0, 0, 0, 0, 0);
-    let mut prev = ' ';
-    for c in text.chars() {
-        match Script::of(c) {
-            Script::Latin => lat += 1,
-            Script::Cyrillic => cyr += 1,
-            Script::Arabic => arb += 1,
-            _ => {}
-        }
-        match c {
-            'ټ' | 'ډ' | 'ړ' | 'ښ' | 'ږ' | 'ځ' | 'ګ' | 'ۍ' | 'ې' | 'ڼ' => ps += 1,
-            'ٹ' | 'ڈ' | 'ڑ' | 'ں' | 'ے' | 'ھ' | 'ہ' => ur += 1,
-            'پ' | 'چ' | 'ژ' | 'گ' | 'ک' | 'ی' => fa += 1,
-            'ң' | 'ө' | 'ү' | 'Ң' | 'Ө' | 'Ү' => ky += 1,
-            'ў' | 'Ў' => uzc += 1,
-            'ӣ' | 'ӯ' | 'ҷ' | 'қ' | 'ғ' | 'ҳ' | 'Ӣ' | 'Ӯ' | 'Ҷ' | 'Қ' | 'Ғ' | 'Ҳ' => {
-                tg += 1
+    // counters: Latin, Cyrillic, Arabic letters, then the marker letters
+    let mut n = [0usize; 12];
+    let table = lang_table();
+    let bytes = text.as_bytes();
+    let mut prev_og = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if b.is_ascii_alphabetic() {
+                n[LAT] += 1;
+                prev_og = matches!(b, b'o' | b'g' | b'O' | b'G');
+            } else {
+                if prev_og && (b == b'\'' || b == b'`') {
+                    n[UZL] += 1;
+                }
+                prev_og = false;
             }
-            'ı' | 'ş' | 'ğ' | 'İ' | 'Ş' | 'Ğ' => tr += 1,
-            'ʻ' | '\'' | '‘' | '’' | '`' | 'ʼ' if matches!(prev, 'o' | 'g' | 'O' | 'G') => {
-                uzl += 1
-            }
-            _ => {}
+            i += 1;
+            continue;
         }
-        prev = c;
+        let c = text[i..].chars().next().unwrap_or(' ');
+        i += c.len_utf8();
+        let class = if (c as usize) < TABLE_LIMIT {
+            table[c as usize]
+        } else {
+            match Script::of(c) {
+                Script::Latin => LAT as u8,
+                Script::Cyrillic => CYR as u8,
+                Script::Arabic => ARB as u8,
+                _ if matches!(c, '‘' | '’') => APOS as u8,
+                _ => NONE,
+            }
+        };
+        if class == APOS as u8 {
+            if prev_og {
+                n[UZL] += 1;
+            }
+        } else if class != NONE {
+            n[(class & 0x0F) as usize] += 1;
+            if class >> 4 != 0 {
+                n[(class >> 4) as usize] += 1;
+            }
+        }
+        prev_og = false;
     }
+    let [lat, cyr, arb, ps, ur, fa, ky, uzc, tg, tr, uzl, _] = n;
     if lat == 0 && cyr == 0 && arb == 0 {
         return "und";
     }

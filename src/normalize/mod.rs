@@ -217,6 +217,11 @@ impl Normalizer {
 
     /// Folds `text` into `out`, reusing its allocations.
     pub fn fold_into(&self, text: &str, out: &mut Folded) {
+        self.fold_impl(text, out, true);
+    }
+
+    /// The fold loop; `fast` enables the simple-word fast path (tests compare both).
+    fn fold_impl(&self, text: &str, out: &mut Folded, fast: bool) {
         out.text.clear();
         out.offsets.clear();
         out.text.reserve(text.len());
@@ -240,7 +245,7 @@ impl Normalizer {
                 continue;
             }
             // A word starts at i. Most words need none of the evasion rules.
-            if let Some(end) = self.fold_simple_word(text, i, out) {
+            if let Some(end) = fast.then(|| self.fold_simple_word(text, i, out)).flatten() {
                 i = end;
                 continue;
             }
@@ -274,15 +279,21 @@ impl Normalizer {
         let mut j = start;
         let mut script = Script::Other;
         let (mut letters, mut digits) = (0usize, 0usize);
-        let (mut ascii, mut same_len) = (true, true);
+        let mut same_len = true;
         let (mut p1, mut p2) = ('\0', '\0');
+        let fstart = out.text.len();
+        // Fold while scanning; on a word that is not simple, undo and let the word pass run.
+        let bail = |out: &mut Folded| {
+            out.text.truncate(fstart);
+            None
+        };
         while j < bytes.len() {
             let b = bytes[j];
             let (info, len) = if b < 0x80 {
                 let info = self.tables.info(b as u32);
                 if !info.has(Info::ALNUM) {
                     if self.tables.is_leet(b as char) || b == b'\'' || b == b'`' {
-                        return None;
+                        return bail(out);
                     }
                     break;
                 }
@@ -291,34 +302,33 @@ impl Normalizer {
                 let c = char_at(text, j);
                 if c as u32 >= tables::DENSE_LIMIT {
                     if self.is_word_char(c) {
-                        return None;
+                        return bail(out);
                     }
                     break;
                 }
                 let info = self.tables.info(c as u32);
                 if !info.has(Info::ALNUM) {
                     if matches!(&*self.tables.fold(c), Fold::Mark | Fold::Ignore) {
-                        return None;
+                        return bail(out);
                     }
                     break;
                 }
                 if !info.has(Info::SINGLE | Info::F_ALNUM) {
-                    return None;
+                    return bail(out);
                 }
-                ascii = false;
                 same_len &= info.has(Info::SAME_LEN);
                 (info, c.len_utf8())
             };
+            let f = info.folded();
             if info.has(Info::F_ALPHA) {
-                let f = info.folded();
                 let s = info.script();
                 if letters > 0 && s != script {
-                    return None;
+                    return bail(out);
                 }
                 script = s;
                 letters += 1;
                 if f == p1 && f == p2 {
-                    return None;
+                    return bail(out);
                 }
                 p2 = p1;
                 p1 = f;
@@ -327,34 +337,22 @@ impl Normalizer {
                 p2 = p1;
                 p1 = '\0';
             }
+            out.text.push(f);
             j += len;
         }
         if letters == 1 || (letters > 0 && digits > 0) || j == start {
-            return None;
+            return bail(out);
         }
-        let fstart = out.text.len();
-        if ascii {
-            out.text.push_str(&text[start..j]);
-            out.text[fstart..].make_ascii_lowercase();
-            out.offsets.push(fstart, j - start, start, j, true);
-        } else if same_len {
-            for c in text[start..j].chars() {
-                out.text.push(self.tables.info(c as u32).folded());
-            }
+        if same_len {
             out.offsets.push(fstart, j - start, start, j, true);
         } else {
+            let mut at = fstart;
             for (off, c) in text[start..j].char_indices() {
-                let f = self.tables.info(c as u32).folded();
-                let at = out.text.len();
-                out.text.push(f);
+                let flen = self.tables.info(c as u32).folded().len_utf8();
                 let pos = start + off;
-                out.offsets.push(
-                    at,
-                    f.len_utf8(),
-                    pos,
-                    pos + c.len_utf8(),
-                    f.len_utf8() == c.len_utf8(),
-                );
+                out.offsets
+                    .push(at, flen, pos, pos + c.len_utf8(), flen == c.len_utf8());
+                at += flen;
             }
         }
         Some(j)

@@ -252,3 +252,28 @@ fn embedded_tables_are_valid_and_bad_tables_are_reported() {
     let err = Normalizer::from_tables("", "", "a\tb\tc\n").unwrap_err();
     assert!(err.to_string().starts_with("leet.tsv:1:"));
 }
+
+// The fast path must be invisible --------------------------------------------------------------
+
+fn reference(text: &str) -> Folded {
+    let mut out = Folded::default();
+    Normalizer::default().fold_impl(text, &mut out, false);
+    out
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn fast_path_equals_the_word_pass(
+        text in "([a-zA-Z0-9 .,'!@éİıА-Яа-яёӣҳ\u{0600}-\u{06FF}\u{0660}-\u{0669}\u{200C}\u{064B}ـ«»]{0,12}[ \n]){0,8}"
+    ) {
+        let fast = Normalizer::default().fold(&text);
+        let slow = reference(&text);
+        proptest::prop_assert_eq!(fast.as_str(), slow.as_str());
+        for (i, c) in fast.as_str().char_indices() {
+            let r = i..i + c.len_utf8();
+            proptest::prop_assert_eq!(fast.original_range(r.clone()), slow.original_range(r));
+        }
+    }
+}
