@@ -1,27 +1,202 @@
-//! Stage 4: from hits to a verdict.
+//! Stage 4: from hits, roles, cues and composite rules to a verdict with reasons.
 //!
-//! **Provisional.** This is the hit-only verdict of the core engine: it reads each hit's
-//! category, severity and ambiguity, and nothing else. It does not yet read context (quotation,
-//! attribution, reporting and counter-speech cues, negation), so a news report that names a slur
-//! gets the same verdict as the slur's use, and `reporting` is never chosen. The context and
-//! scoring stage (roles, composite rules, weights as data under `models/`) replaces it.
+//! The weights are data (`models/context/weights.toml`, see [`Weights`]); the rule is fixed and
+//! deterministic, so every number in a verdict can be checked by hand:
 //!
-//! The rule, so that the numbers can be checked by hand:
-//! - each hit has a weight `severity / 3 × a`, with `a` = 1 for low, 0.45 for medium and 0.25
-//!   for high ambiguity;
-//! - categories feed labels: `sectarian_slur`, `takfir` and `dehumanization` feed
-//!   `sectarian_hate`; `incitement` feeds `incitement`; `slogan`, `organization` and
-//!   `glorification` feed `extremist_propaganda`;
-//! - a label's score combines its hits' weights as independent evidence,
-//!   `1 − Π(1 − weight)`; `neutral` is `1 −` the highest harmful score;
-//! - the label is the highest-scoring harmful label if its score reaches 0.5, else `neutral`.
+//! 1. **Harmful evidence.** Each hit weighs `severity / 3 × ambiguity[a] × role[r]` toward the
+//!    label of its category (`sectarian_slur`, `takfir`, `dehumanization` → `sectarian_hate`;
+//!    `incitement` → `incitement`; `slogan`, `organization`, `glorification` →
+//!    `extremist_propaganda`). A composite rule weighs `composite.incitement` or
+//!    `composite.hostile_predicate` × its role's factor. Honorific cues add
+//!    `document.honorific` each to `extremist_propaganda`; a violence cue without a target adds
+//!    `document.violence_alone` to `incitement`.
+//! 2. **Reporting evidence.** Outsider naming, reporting, attribution, definition and
+//!    condemnation cues, and hits or composites in `mention` or `counter` role, each add their
+//!    `document.*` weight to `reporting`.
+//! 3. Evidence for one label combines as independent evidence, `1 − Π(1 − w)`.
+//! 4. **Damping.** Each harmful score is multiplied by `1 − damping × reporting`.
+//! 5. **Decision.** The highest harmful score wins if it reaches `threshold`; else `reporting`
+//!    if its score reaches `threshold` and the text has a hit, a composite or a group name to
+//!    report on; else `neutral`. `neutral`'s score is `1 −` the highest other score.
 //!
-//! So one medium- or high-ambiguity term never makes a text harmful on its own, one
-//! low-ambiguity term of severity 2 or 3 does, and ambiguous terms add up.
+//! So one high- or medium-ambiguity term never makes a text harmful on its own (0.25 and 0.45
+//! of a severity-3 term stay below 0.5), a low-ambiguity term used plainly does, and a news
+//! report that names a slur, the outlets and a campaign title comes out `reporting`, with every
+//! term still tagged.
+use std::sync::OnceLock;
+
+use toml::{Table, Value};
+
+use crate::context::CueKind;
+use crate::error::LexiconError;
 use crate::lexicon::{Ambiguity, Category};
-use crate::report::{Hit, Label, Scores, Verdict};
+use crate::report::{CueHit, Hit, Label, Role, RuleHit, Scores, Verdict};
+
+const WEIGHTS_TOML: &str = include_str!("../models/context/weights.toml");
+
+/// The scoring weights; see the [module docs](self) and `models/context/weights.toml`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Weights {
+    /// Score at which a label wins.
+    pub threshold: f32,
+    /// Words around a hit that context cues reach.
+    pub window: usize,
+    /// Words between a violence verb and its target (same sentence).
+    pub target_distance: usize,
+    /// Words between a hate verb or insult and its target (across sentences).
+    pub predicate_distance: usize,
+    /// Factor per ambiguity: low, medium, high.
+    pub ambiguity: [f32; 3],
+    /// Factor per role: use, mention, negated, counter.
+    pub role: [f32; 4],
+    /// Composite rules: incitement, hostile predicate.
+    pub composite_incitement: f32,
+    /// Weight of a hostile-predicate composite.
+    pub composite_hostile_predicate: f32,
+    /// Document cue weights.
+    pub honorific: f32,
+    /// A violence cue without a target.
+    pub violence_alone: f32,
+    /// Outsider naming (toward reporting).
+    pub outsider: f32,
+    /// Reporting register (toward reporting).
+    pub reporting: f32,
+    /// Attribution (toward reporting).
+    pub attribution: f32,
+    /// Definition (toward reporting).
+    pub definition: f32,
+    /// Condemnation (toward reporting).
+    pub condemnation: f32,
+    /// A hit in mention role (toward reporting).
+    pub mention_hit: f32,
+    /// A hit in counter role (toward reporting).
+    pub counter_hit: f32,
+    /// How strongly reporting evidence damps harmful scores.
+    pub damping: f32,
+}
+
+impl Weights {
+    /// The weights embedded in the crate, parsed once.
+    ///
+    /// ```
+    /// use tahrid::classify::Weights;
+    /// assert_eq!(Weights::embedded().threshold, 0.5);
+    /// ```
+    pub fn embedded() -> &'static Weights {
+        static W: OnceLock<Weights> = OnceLock::new();
+        W.get_or_init(|| {
+            Weights::from_toml_str("weights.toml", WEIGHTS_TOML)
+                .expect("the embedded weights are valid (checked by tests)")
+        })
+    }
+
+    /// Parses a weights file in the format of `models/context/weights.toml`. Every field is
+    /// required; weights must lie in `[0, 1]`.
+    ///
+    /// ```
+    /// use tahrid::classify::Weights;
+    /// let err = Weights::from_toml_str("w.toml", "threshold = 2.0").unwrap_err();
+    /// assert!(err.to_string().starts_with("w.toml: entry `weights`: field `threshold`"));
+    /// ```
+    pub fn from_toml_str(name: &str, text: &str) -> Result<Weights, LexiconError> {
+        let t: Table = toml::from_str(text).map_err(|e| LexiconError::Parse {
+            file: name.to_string(),
+            message: e.to_string().trim_end().replace('\n', " "),
+        })?;
+        let err = |field: &str, message: String| LexiconError::Invalid {
+            file: name.to_string(),
+            entry: "weights".into(),
+            field: field.to_string(),
+            message,
+        };
+        let get = |path: &str| -> Result<f32, LexiconError> {
+            let mut v: Option<&Value> = None;
+            let mut table = &t;
+            let parts: Vec<&str> = path.split('.').collect();
+            for (i, p) in parts.iter().enumerate() {
+                let x = table.get(*p).ok_or_else(|| err(path, "missing".into()))?;
+                if i + 1 == parts.len() {
+                    v = Some(x);
+                } else if let Value::Table(inner) = x {
+                    table = inner;
+                } else {
+                    return Err(err(path, "expected a table".into()));
+                }
+            }
+            let f = match v {
+                Some(Value::Float(f)) => *f as f32,
+                Some(Value::Integer(i)) => *i as f32,
+                _ => return Err(err(path, "expected a number".into())),
+            };
+            if !(0.0..=1.0).contains(&f) {
+                return Err(err(path, format!("{f} is out of range (0 to 1)")));
+            }
+            Ok(f)
+        };
+        let count = |field: &str| -> Result<usize, LexiconError> {
+            match t.get(field) {
+                Some(Value::Integer(i)) if (1..=64).contains(i) => Ok(*i as usize),
+                Some(_) => Err(err(field, "expected an integer 1 to 64".into())),
+                None => Err(err(field, "missing".into())),
+            }
+        };
+        Ok(Weights {
+            threshold: get("threshold")?,
+            window: count("window")?,
+            target_distance: count("target_distance")?,
+            predicate_distance: count("predicate_distance")?,
+            ambiguity: [
+                get("ambiguity.low")?,
+                get("ambiguity.medium")?,
+                get("ambiguity.high")?,
+            ],
+            role: [
+                get("role.use")?,
+                get("role.mention")?,
+                get("role.negated")?,
+                get("role.counter")?,
+            ],
+            composite_incitement: get("composite.incitement")?,
+            composite_hostile_predicate: get("composite.hostile_predicate")?,
+            honorific: get("document.honorific")?,
+            violence_alone: get("document.violence_alone")?,
+            outsider: get("document.outsider")?,
+            reporting: get("document.reporting")?,
+            attribution: get("document.attribution")?,
+            definition: get("document.definition")?,
+            condemnation: get("document.condemnation")?,
+            mention_hit: get("document.mention_hit")?,
+            counter_hit: get("document.counter_hit")?,
+            damping: get("document.damping")?,
+        })
+    }
+
+    fn ambiguity_factor(&self, a: Ambiguity) -> f32 {
+        match a {
+            Ambiguity::Low => self.ambiguity[0],
+            Ambiguity::Medium => self.ambiguity[1],
+            Ambiguity::High => self.ambiguity[2],
+        }
+    }
+
+    fn role_factor(&self, r: Role) -> f32 {
+        match r {
+            Role::Use => self.role[0],
+            Role::Mention => self.role[1],
+            Role::Negated => self.role[2],
+            Role::Counter => self.role[3],
+        }
+    }
+}
 
 /// The label a category's hits count toward.
+///
+/// ```
+/// use tahrid::classify::label_for;
+/// use tahrid::lexicon::Category;
+/// use tahrid::Label;
+/// assert_eq!(label_for(Category::Takfir), Label::SectarianHate);
+/// ```
 pub fn label_for(category: Category) -> Label {
     match category {
         Category::SectarianSlur | Category::Takfir | Category::Dehumanization => {
@@ -34,60 +209,149 @@ pub fn label_for(category: Category) -> Label {
     }
 }
 
-fn ambiguity_factor(a: Ambiguity) -> f32 {
-    match a {
-        Ambiguity::Low => 1.0,
-        Ambiguity::Medium => 0.45,
-        Ambiguity::High => 0.25,
+/// Evidence accumulated for one label.
+#[derive(Default)]
+struct Evidence {
+    remaining: f32,
+}
+
+impl Evidence {
+    fn new() -> Self {
+        Evidence { remaining: 1.0 }
+    }
+    fn add(&mut self, w: f32) {
+        self.remaining *= 1.0 - w.clamp(0.0, 1.0);
+    }
+    fn score(&self) -> f32 {
+        1.0 - self.remaining
     }
 }
 
-/// The hit's weight as evidence for its label.
-pub fn hit_weight(hit: &Hit) -> f32 {
-    f32::from(hit.severity) / 3.0 * ambiguity_factor(hit.ambiguity)
-}
-
-/// Score at which a harmful label wins over `neutral`.
-pub const DECISION_THRESHOLD: f32 = 0.5;
-
-/// The provisional verdict for a text's hits; see the [module docs](self).
+/// Computes the verdict; see the [module docs](self).
 ///
 /// ```
-/// use tahrid::Tagger;
-/// use tahrid::report::Label;
+/// use tahrid::{Label, Tagger};
 /// let tagger = Tagger::default();
-/// assert_eq!(tagger.tag("death to the rafidah").verdict.label, Label::SectarianHate);
+/// assert_eq!(tagger.tag("the rafidah are at it again").verdict.label, Label::SectarianHate);
 /// assert_eq!(tagger.tag("a history of the Safavid dynasty").verdict.label, Label::Neutral);
+/// assert_eq!(
+///     tagger.tag("Analysts say IS calls Shia 'rafidah', a derogatory term.").verdict.label,
+///     Label::Reporting
+/// );
 /// ```
-pub fn verdict(hits: &[Hit]) -> Verdict {
-    let mut scores = Scores::default();
+pub fn verdict(hits: &[Hit], cues: &[CueHit], rules: &[RuleHit], w: &Weights) -> Verdict {
+    let mut harm = [Evidence::new(), Evidence::new(), Evidence::new()];
+    let slot = |l: Label| match l {
+        Label::SectarianHate => 0,
+        Label::Incitement => 1,
+        _ => 2,
+    };
+    let mut report = Evidence::new();
     let mut reasons = Vec::new();
-    let mut remaining = [1.0f32; 3];
-    for (i, hit) in hits.iter().enumerate() {
-        let label = label_for(hit.category);
-        let w = hit_weight(hit);
-        let slot = match label {
-            Label::SectarianHate => 0,
-            Label::Incitement => 1,
-            _ => 2,
+    for (i, h) in hits.iter().enumerate() {
+        let label = label_for(h.category);
+        let weight =
+            f32::from(h.severity) / 3.0 * w.ambiguity_factor(h.ambiguity) * w.role_factor(h.role);
+        harm[slot(label)].add(weight);
+        let mut line = format!(
+            "hit {i} `{}` ({}, {} ambiguity, {}) -> {} +{weight:.2}",
+            h.entry,
+            h.category,
+            h.ambiguity,
+            role_str(h.role),
+            label.as_str()
+        );
+        let r = match h.role {
+            Role::Mention => w.mention_hit,
+            Role::Counter => w.counter_hit,
+            _ => 0.0,
         };
-        remaining[slot] *= 1.0 - w;
+        if r > 0.0 {
+            report.add(r);
+            line.push_str(&format!(", reporting +{r:.2}"));
+        }
+        reasons.push(line);
+    }
+    for r in rules {
+        let (label, base) = if r.rule == "incitement" {
+            (Label::Incitement, w.composite_incitement)
+        } else {
+            (Label::SectarianHate, w.composite_hostile_predicate)
+        };
+        let weight = base * w.role_factor(r.role);
+        harm[slot(label)].add(weight);
+        let mut line = format!(
+            "rule {} `{}` ({}) -> {} +{weight:.2}",
+            r.rule,
+            r.text,
+            role_str(r.role),
+            label.as_str()
+        );
+        let rw = match r.role {
+            Role::Mention => w.mention_hit,
+            Role::Counter => w.counter_hit,
+            _ => 0.0,
+        };
+        if rw > 0.0 {
+            report.add(rw);
+            line.push_str(&format!(", reporting +{rw:.2}"));
+        }
+        reasons.push(line);
+    }
+    let violence_in_rules = |c: &CueHit| rules.iter().any(|r| r.start <= c.start && c.end <= r.end);
+    let mut subject = !hits.is_empty() || !rules.is_empty();
+    for c in cues {
+        let (label, weight) = match c.kind {
+            CueKind::Honorific => (Label::ExtremistPropaganda, w.honorific),
+            CueKind::Violence if !violence_in_rules(c) => (Label::Incitement, w.violence_alone),
+            CueKind::Outsider => (Label::Reporting, w.outsider),
+            CueKind::Reporting => (Label::Reporting, w.reporting),
+            CueKind::Attribution => (Label::Reporting, w.attribution),
+            CueKind::Definition => (Label::Reporting, w.definition),
+            CueKind::Condemnation => (Label::Reporting, w.condemnation),
+            CueKind::Group => {
+                subject = true;
+                continue;
+            }
+            _ => continue,
+        };
+        if c.kind == CueKind::Outsider {
+            subject = true;
+        }
+        if weight <= 0.0 {
+            continue;
+        }
+        if label == Label::Reporting {
+            report.add(weight);
+        } else {
+            harm[slot(label)].add(weight);
+        }
         reasons.push(format!(
-            "hit {i}: {} `{}` ({} ambiguity, severity {}) -> {} +{:.2}",
-            hit.category,
-            hit.entry,
-            hit.ambiguity,
-            hit.severity,
-            label.as_str(),
-            w
+            "cue {} `{}` -> {} +{weight:.2}",
+            c.kind.as_str(),
+            c.text,
+            label.as_str()
         ));
     }
-    scores.sectarian_hate = 1.0 - remaining[0];
-    scores.incitement = 1.0 - remaining[1];
-    scores.extremist_propaganda = 1.0 - remaining[2];
+    let reporting = report.score();
+    let damp = 1.0 - w.damping * reporting;
+    if reporting > 0.0 && harm.iter().any(|e| e.score() > 0.0) {
+        reasons.push(format!(
+            "reporting evidence {reporting:.2} damps harmful scores by {:.0}%",
+            (1.0 - damp) * 100.0
+        ));
+    }
+    let mut scores = Scores {
+        sectarian_hate: harm[0].score() * damp,
+        incitement: harm[1].score() * damp,
+        extremist_propaganda: harm[2].score() * damp,
+        reporting,
+        neutral: 0.0,
+    };
+    // on a tie the more severe label wins
     let (best, best_score) = [
-        Label::SectarianHate,
         Label::Incitement,
+        Label::SectarianHate,
         Label::ExtremistPropaganda,
     ]
     .into_iter()
@@ -96,26 +360,33 @@ pub fn verdict(hits: &[Hit]) -> Verdict {
         (Label::Neutral, 0.0f32),
         |acc, x| if x.1 > acc.1 { x } else { acc },
     );
-    *scores.get_mut(Label::Neutral) = 1.0 - best_score;
-    let (label, score) = if best_score >= DECISION_THRESHOLD {
+    scores.neutral = 1.0 - best_score.max(reporting);
+    let (label, score) = if best_score >= w.threshold {
         (best, best_score)
+    } else if reporting >= w.threshold && subject {
+        (Label::Reporting, reporting)
     } else {
-        if !hits.is_empty() {
+        if best_score > 0.0 || reporting > 0.0 {
             reasons.push(format!(
-                "no harmful score reaches {DECISION_THRESHOLD} (highest {:.2}): neutral",
-                best_score
+                "no score reaches {} (harmful {best_score:.2}, reporting {reporting:.2}): neutral",
+                w.threshold
             ));
         }
         (Label::Neutral, scores.neutral)
     };
-    reasons.push(
-        "provisional hit-only verdict: context (quotation, reporting, counter-speech) not yet read"
-            .into(),
-    );
     Verdict {
         label,
         score,
         scores,
         reasons,
+    }
+}
+
+fn role_str(r: Role) -> &'static str {
+    match r {
+        Role::Use => "use",
+        Role::Mention => "mention",
+        Role::Negated => "negated",
+        Role::Counter => "counter",
     }
 }

@@ -29,9 +29,10 @@
 //! 2. `matcher` (internal): one Aho-Corasick automaton over every folded variant, then
 //!    script-aware word boundaries with each language's prefixes and suffixes, and the entries'
 //!    exclusion rules.
-//! 3. Context (roles: use, mention, negated, counter): **not built yet**; every hit is `use`.
-//! 4. [`classify`]: a verdict with scores and reasons. **Provisional**: derived from the hits
-//!    alone (see its docs).
+//! 3. [`context`]: each hit's role (use, mention, negated, counter) from cues around it,
+//!    document cues, and composite rules (a violence verb near a target; a hostile predicate).
+//! 4. [`classify`]: a verdict with scores per label and the reasons behind them; weights are
+//!    data (`models/context/weights.toml`).
 //! 5. [`report`]: the serde output record.
 //!
 //! The data lives in `models/`: the lexicon (`models/lexicon/*.toml`, see [`lexicon`]) and the
@@ -40,6 +41,7 @@
 #![warn(missing_docs)]
 
 pub mod classify;
+pub mod context;
 pub mod error;
 pub mod lexicon;
 mod matcher;
@@ -49,5 +51,5 @@ pub mod script;
 mod tagger;
 
 pub use error::{Error, LexiconError};
-pub use report::{Hit, Label, Record, Report, Role, Verdict};
+pub use report::{CueHit, Hit, Label, Record, Report, Role, RuleHit, Verdict};
 pub use tagger::{Explanation, Tagger, TaggerBuilder};

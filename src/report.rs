@@ -1,12 +1,11 @@
 //! Stage 5: the output record, exactly as in the design's contract (serde).
 use serde::{Deserialize, Serialize};
 
+use crate::context::CueKind;
 use crate::lexicon::{Ambiguity, Category, Lang};
 
-/// How a term is used in its text.
-///
-/// The context stage that tells these apart is not built yet: every hit is reported as
-/// [`Role::Use`] for now. The other values are part of the output contract.
+/// How a term is used in its text; decided by the context stage from the cues around it (see
+/// [`context`](crate::context)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -44,6 +43,35 @@ pub struct Hit {
     /// The lexicon variant that matched, as written in the lexicon (an extension of the
     /// design's record, for explanations).
     pub variant: String,
+}
+
+/// A context cue found in the text (an extension of the design's record, for explanations).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CueHit {
+    /// What kind of cue.
+    pub kind: CueKind,
+    /// Byte offset in the original text.
+    pub start: usize,
+    /// Byte offset of the end in the original text.
+    pub end: usize,
+    /// `original[start..end]`.
+    pub text: String,
+}
+
+/// A composite rule that fired: a violence verb near a target (`incitement`), or a hostile
+/// predicate about a group (`hostile_predicate`). An extension of the design's record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleHit {
+    /// `incitement` or `hostile_predicate`.
+    pub rule: String,
+    /// Byte offset in the original text.
+    pub start: usize,
+    /// Byte offset of the end in the original text.
+    pub end: usize,
+    /// `original[start..end]`.
+    pub text: String,
+    /// The role of the whole construction, like a hit's.
+    pub role: Role,
 }
 
 /// The five document labels.
@@ -118,16 +146,6 @@ impl Scores {
             Label::Neutral => self.neutral,
         }
     }
-
-    pub(crate) fn get_mut(&mut self, label: Label) -> &mut f32 {
-        match label {
-            Label::SectarianHate => &mut self.sectarian_hate,
-            Label::Incitement => &mut self.incitement,
-            Label::ExtremistPropaganda => &mut self.extremist_propaganda,
-            Label::Reporting => &mut self.reporting,
-            Label::Neutral => &mut self.neutral,
-        }
-    }
 }
 
 /// A document's verdict: the top label, all scores, and the reasons behind them.
@@ -152,6 +170,12 @@ pub struct Report {
     pub verdict: Verdict,
     /// Every hit, ordered by start offset.
     pub hits: Vec<Hit>,
+    /// Composite rules that fired (extension).
+    #[serde(default)]
+    pub rules: Vec<RuleHit>,
+    /// Context cues found (extension).
+    #[serde(default)]
+    pub cues: Vec<CueHit>,
 }
 
 /// One output record of a batch run: an id, and a report or an error.

@@ -6,12 +6,13 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::classify;
+use crate::classify::{self, Weights};
+use crate::context::{self, Cues, HitIn, Reach};
 use crate::error::Error;
 use crate::lexicon::{Lang, Lexicon};
 use crate::matcher::Matcher;
 use crate::normalize::{Folded, Normalizer};
-use crate::report::{Hit, Report, Role};
+use crate::report::{CueHit, Hit, Report, Role, RuleHit};
 use crate::script::guess_lang;
 
 /// Tags texts with lexicon hits and a verdict. Build once, share everywhere: it is
@@ -39,6 +40,8 @@ struct Inner {
     lexicon: Lexicon,
     normalizer: Normalizer,
     matcher: Matcher,
+    cues: Cues,
+    weights: Weights,
 }
 
 /// Builds a [`Tagger`]; see [`Tagger::builder`].
@@ -50,6 +53,8 @@ pub struct TaggerBuilder {
     extension_paths: Vec<PathBuf>,
     normalizer: Option<Normalizer>,
     dfa: bool,
+    cues: Option<Cues>,
+    weights: Option<Weights>,
 }
 
 impl TaggerBuilder {
@@ -124,6 +129,27 @@ impl TaggerBuilder {
         self
     }
 
+    /// Use other context cues (see [`Cues::from_toml_str`]).
+    pub fn cues(mut self, cues: Cues) -> Self {
+        self.cues = Some(cues);
+        self
+    }
+
+    /// Use other scoring weights (see [`Weights::from_toml_str`]).
+    ///
+    /// ```
+    /// use tahrid::{classify::Weights, Label, Tagger};
+    /// let mut strict = Weights::embedded().clone();
+    /// strict.threshold = 0.2; // flag on weaker evidence
+    /// let tagger = Tagger::builder().weights(strict).build().unwrap();
+    /// assert_eq!(tagger.tag("the isis flag").verdict.label, Label::ExtremistPropaganda);
+    /// assert_eq!(Tagger::default().tag("the isis flag").verdict.label, Label::Neutral);
+    /// ```
+    pub fn weights(mut self, weights: Weights) -> Self {
+        self.weights = Some(weights);
+        self
+    }
+
     /// Loads and validates everything and compiles the matcher.
     pub fn build(self) -> Result<Tagger, Error> {
         let mut lexicon = match (self.lexicon, self.lexicon_path) {
@@ -144,6 +170,8 @@ impl TaggerBuilder {
                 lexicon,
                 normalizer,
                 matcher,
+                cues: self.cues.unwrap_or_else(Cues::embedded),
+                weights: self.weights.unwrap_or_else(|| Weights::embedded().clone()),
             }),
         })
     }
@@ -244,9 +272,24 @@ impl Tagger {
         let raw = inner
             .matcher
             .find(folded.as_str(), &inner.lexicon, Lang::parse(guess));
+        let ft = folded.as_str();
+        let hit_in: Vec<HitIn> = raw
+            .iter()
+            .map(|r| HitIn {
+                span: r.span.clone(),
+                category: inner.lexicon.entries()[r.entry].category,
+            })
+            .collect();
+        let reach = Reach {
+            window: inner.weights.window,
+            target_distance: inner.weights.target_distance,
+            predicate_distance: inner.weights.predicate_distance,
+        };
+        let ctx = context::analyze(ft, &hit_in, &inner.cues, reach);
+        let original = |r: &std::ops::Range<usize>| folded.original_range(r.clone());
         let mut hits = Vec::with_capacity(raw.len());
-        for r in raw {
-            let span = folded.original_range(r.span.clone());
+        for (k, r) in raw.into_iter().enumerate() {
+            let span = original(&r.span);
             let entry = &inner.lexicon.entries()[r.entry];
             hits.push(Hit {
                 entry: entry.id.clone(),
@@ -257,19 +300,48 @@ impl Tagger {
                 start: span.start,
                 end: span.end,
                 text: text[span.clone()].to_string(),
-                role: Role::Use,
+                role: ctx.roles.get(k).copied().unwrap_or(Role::Use),
                 variant: inner.matcher.variant(r.variant).to_string(),
             });
             if let Some(spans) = folded_spans.as_deref_mut() {
                 spans.push((r.span, r.core));
             }
         }
-        let verdict = classify::verdict(&hits);
+        let cues: Vec<CueHit> = ctx
+            .cues
+            .iter()
+            .map(|(kind, r)| {
+                let o = original(r);
+                CueHit {
+                    kind: *kind,
+                    start: o.start,
+                    end: o.end,
+                    text: text[o].to_string(),
+                }
+            })
+            .collect();
+        let rules: Vec<RuleHit> = ctx
+            .composites
+            .iter()
+            .map(|c| {
+                let o = original(&c.span);
+                RuleHit {
+                    rule: c.rule.to_string(),
+                    start: o.start,
+                    end: o.end,
+                    text: text[o].to_string(),
+                    role: c.role,
+                }
+            })
+            .collect();
+        let verdict = classify::verdict(&hits, &cues, &rules, &inner.weights);
         let lang = document_lang(guess, &hits);
         Report {
             lang,
             verdict,
             hits,
+            rules,
+            cues,
         }
     }
 

@@ -1,0 +1,599 @@
+//! Stage 3: context. Tells use from mention, finds document-level signals, and applies the
+//! composite rules (a violence verb near a target, a hostile predicate about a group).
+//!
+//! # How it works
+//! Context cues are data (`models/context/cues.toml`): phrases per kind and language, folded
+//! like the text and found with one Aho-Corasick automaton in the folded text the matcher saw.
+//! The folded text is cut into words and sentences (`.`, `!`, `?`, `؟`, `۔`, `;`, `؛`, line
+//! breaks), and every cue and hit gets a word index, so that "near" means "in the same sentence,
+//! within N words" whatever the script.
+//!
+//! A hit's [`Role`]:
+//! - `counter` if a condemnation cue is near ("we condemn", ندين, осуждаем);
+//! - `negated` if it is an incitement term with a negation just before it ("don't kill");
+//! - `mention` if an attribution, reporting or definition cue is near ("said", بحسب, по данным,
+//!   "a derogatory term"), or it stands inside quotation marks in a document that reports;
+//! - `use` otherwise.
+//!
+//! Composite rules find harm no single term carries: a violence cue (an imperative such as
+//! "kill", اقتلوا, убивайте) followed within a few words by a target (a group name such as
+//! "Shia" or a slur hit) is incitement; a hate verb followed by a target ("I hate X"), or a
+//! target followed by an insult ("X are dogs"), is a hostile predicate. Composites get roles by
+//! the same rules. A group name alone is never harmful.
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::{Arc, OnceLock};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use serde::{Deserialize, Serialize};
+use toml::{Table, Value};
+
+use crate::error::LexiconError;
+use crate::lexicon::{Category, Lang};
+use crate::normalize::Normalizer;
+use crate::report::Role;
+use crate::script::{is_alnum, is_alpha, Script};
+
+const CUES_TOML: &str = include_str!("../models/context/cues.toml");
+
+/// Kinds of context cue; see `models/context/cues.toml`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CueKind {
+    /// Someone else is said to say it.
+    Attribution,
+    /// News or analysis register.
+    Reporting,
+    /// How opponents name IS.
+    Outsider,
+    /// A term is defined or labelled a slur.
+    Definition,
+    /// The text condemns.
+    Condemnation,
+    /// A negation.
+    Negation,
+    /// Self-designation and devotion of IS.
+    Honorific,
+    /// An imperative or exhortation to violence.
+    Violence,
+    /// A neutral name of a religious or ethnic group (a target).
+    Group,
+    /// A dehumanizing or takfir predicate.
+    Insult,
+    /// "I hate".
+    HateVerb,
+}
+
+impl CueKind {
+    /// Every kind, in file order.
+    pub const ALL: [CueKind; 11] = [
+        CueKind::Attribution,
+        CueKind::Reporting,
+        CueKind::Outsider,
+        CueKind::Definition,
+        CueKind::Condemnation,
+        CueKind::Negation,
+        CueKind::Honorific,
+        CueKind::Violence,
+        CueKind::Group,
+        CueKind::Insult,
+        CueKind::HateVerb,
+    ];
+
+    /// The kind's name in `cues.toml` and in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CueKind::Attribution => "attribution",
+            CueKind::Reporting => "reporting",
+            CueKind::Outsider => "outsider",
+            CueKind::Definition => "definition",
+            CueKind::Condemnation => "condemnation",
+            CueKind::Negation => "negation",
+            CueKind::Honorific => "honorific",
+            CueKind::Violence => "violence",
+            CueKind::Group => "group",
+            CueKind::Insult => "insult",
+            CueKind::HateVerb => "hate_verb",
+        }
+    }
+}
+
+/// One cue phrase, compiled.
+#[derive(Clone, Debug)]
+struct Phrase {
+    kind: CueKind,
+    /// The last word may continue (`condemn*`).
+    wildcard: bool,
+    arabic: bool,
+}
+
+/// Context cues, compiled for matching. Cheap to clone.
+///
+/// ```
+/// use tahrid::context::Cues;
+/// let cues = Cues::embedded();
+/// assert!(cues.len() > 500);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Cues {
+    inner: Arc<CuesInner>,
+}
+
+#[derive(Debug)]
+struct CuesInner {
+    ac: AhoCorasick,
+    phrases: Vec<Vec<Phrase>>,
+}
+
+/// Arabic-script clitics that may precede a cue in the same word.
+const AR_PREFIXES: &[&str] = &[
+    "و", "ف", "ب", "ل", "ك", "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وب", "ول",
+    "فل", "فب",
+];
+/// Arabic-script pronoun clitics that may follow a cue in the same word.
+const AR_SUFFIXES: &[&str] = &["ه", "ها", "هم", "هن", "كم", "نا", "ي"];
+
+impl Cues {
+    /// The cues embedded in the crate (`models/context/cues.toml`), compiled once.
+    pub fn embedded() -> Cues {
+        static CUES: OnceLock<Cues> = OnceLock::new();
+        CUES.get_or_init(|| {
+            Cues::from_toml_str("cues.toml", CUES_TOML, &Normalizer::default())
+                .expect("the embedded cues are valid (checked by tests)")
+        })
+        .clone()
+    }
+
+    /// Parses and compiles a cue file in the format of `models/context/cues.toml`.
+    ///
+    /// ```
+    /// use tahrid::context::Cues;
+    /// use tahrid::normalize::Normalizer;
+    /// let err = Cues::from_toml_str("c.toml", "[shouting]\nen = [\"x\"]", &Normalizer::default()).unwrap_err();
+    /// assert!(err.to_string().starts_with("c.toml: entry `shouting`: field `shouting`: unknown cue kind"));
+    /// ```
+    pub fn from_toml_str(
+        name: &str,
+        text: &str,
+        normalizer: &Normalizer,
+    ) -> Result<Cues, LexiconError> {
+        let table: Table = toml::from_str(text).map_err(|e| LexiconError::Parse {
+            file: name.to_string(),
+            message: e.to_string().trim_end().replace('\n', " "),
+        })?;
+        let err = |entry: &str, field: String, message: String| LexiconError::Invalid {
+            file: name.to_string(),
+            entry: entry.to_string(),
+            field,
+            message,
+        };
+        let mut index: BTreeMap<String, usize> = BTreeMap::new();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut phrases: Vec<Vec<Phrase>> = Vec::new();
+        for (kind_name, langs) in &table {
+            let kind = CueKind::ALL
+                .into_iter()
+                .find(|k| k.as_str() == kind_name)
+                .ok_or_else(|| {
+                    err(
+                        kind_name,
+                        kind_name.clone(),
+                        "unknown cue kind (expected one of attribution, reporting, outsider, definition, condemnation, negation, honorific, violence, group, insult, hate_verb)".into(),
+                    )
+                })?;
+            let Value::Table(langs) = langs else {
+                return Err(err(
+                    kind_name,
+                    kind_name.clone(),
+                    "expected a table of languages".into(),
+                ));
+            };
+            for (code, list) in langs {
+                let field = format!("{kind_name}.{code}");
+                if Lang::parse(code).is_none() {
+                    return Err(err(kind_name, field, format!("unknown language `{code}`")));
+                }
+                let Value::Array(items) = list else {
+                    return Err(err(kind_name, field, "expected an array of strings".into()));
+                };
+                for (i, item) in items.iter().enumerate() {
+                    let Value::String(raw) = item else {
+                        return Err(err(
+                            kind_name,
+                            format!("{field}[{i}]"),
+                            "expected a string".into(),
+                        ));
+                    };
+                    let wildcard = raw.ends_with('*');
+                    let folded = normalizer.fold_str(raw.trim_end_matches('*').trim());
+                    if !folded.chars().any(is_alnum) {
+                        return Err(err(
+                            kind_name,
+                            format!("{field}[{i}]"),
+                            format!("`{raw}` folds to nothing matchable"),
+                        ));
+                    }
+                    let arabic = folded.chars().find(|c| is_alpha(*c)).map(Script::of)
+                        == Some(Script::Arabic);
+                    let pi = *index.entry(folded.clone()).or_insert_with(|| {
+                        patterns.push(folded);
+                        phrases.push(Vec::new());
+                        patterns.len() - 1
+                    });
+                    let phrase = Phrase {
+                        kind,
+                        wildcard,
+                        arabic,
+                    };
+                    if !phrases[pi]
+                        .iter()
+                        .any(|p| p.kind == kind && p.wildcard == wildcard)
+                    {
+                        phrases[pi].push(phrase);
+                    }
+                }
+            }
+        }
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .build(&patterns)
+            .map_err(|e| LexiconError::Parse {
+                file: name.to_string(),
+                message: e.to_string(),
+            })?;
+        Ok(Cues {
+            inner: Arc::new(CuesInner { ac, phrases }),
+        })
+    }
+
+    /// Number of distinct folded cue phrases.
+    pub fn len(&self) -> usize {
+        self.inner.phrases.len()
+    }
+
+    /// Whether there are no cues.
+    pub fn is_empty(&self) -> bool {
+        self.inner.phrases.is_empty()
+    }
+
+    /// Every cue occurrence in a folded text, with its folded span (whole words).
+    pub(crate) fn find(&self, t: &str) -> Vec<(CueKind, Range<usize>)> {
+        let mut out = Vec::new();
+        for m in self.inner.ac.find_overlapping_iter(t) {
+            for p in &self.inner.phrases[m.pattern().as_usize()] {
+                if let Some(span) = cue_span(t, m.start(), m.end(), p) {
+                    out.push((p.kind, span));
+                }
+            }
+        }
+        out.sort_by_key(|(k, s)| (s.start, s.end, *k));
+        out.dedup();
+        out
+    }
+}
+
+/// The word span of a cue occurrence if it respects word boundaries.
+fn cue_span(t: &str, s: usize, e: usize, p: &Phrase) -> Option<Range<usize>> {
+    let first = t[s..e]
+        .chars()
+        .find(|c| is_alpha(*c))
+        .map_or(Script::Other, Script::of);
+    let last = t[s..e]
+        .chars()
+        .rev()
+        .find(|c| is_alpha(*c))
+        .map_or(Script::Other, Script::of);
+    let same = |c: char, sc: Script| is_alpha(c) && Script::of(c) == sc;
+    // start: word start, or an Arabic clitic prefix
+    let mut ws = s;
+    for (i, c) in t[..s].char_indices().rev() {
+        if !same(c, first) {
+            break;
+        }
+        ws = i;
+        if s - ws > 8 {
+            return None;
+        }
+    }
+    if ws < s && !(p.arabic && AR_PREFIXES.contains(&&t[ws..s])) {
+        return None;
+    }
+    let mut we = e;
+    for (i, c) in t[e..].char_indices() {
+        if !same(c, last) {
+            break;
+        }
+        we = e + i + c.len_utf8();
+        if !p.wildcard && we - e > 8 {
+            return None;
+        }
+    }
+    if we > e && !p.wildcard && !(p.arabic && AR_SUFFIXES.contains(&&t[e..we])) {
+        return None;
+    }
+    Some(ws..we)
+}
+
+/// Words and sentences of a folded text.
+pub(crate) struct Words {
+    /// (start, end, sentence) per word.
+    words: Vec<(usize, usize, u32)>,
+}
+
+fn is_sentence_end(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '!' | '?' | '؟' | '۔' | ';' | '؛' | '\n' | '。' | '…'
+    )
+}
+
+impl Words {
+    pub(crate) fn new(t: &str) -> Words {
+        let mut words = Vec::new();
+        let mut sentence = 0u32;
+        let mut start = None;
+        for (i, c) in t.char_indices() {
+            if is_alnum(c) || (c == '\'' && start.is_some()) {
+                start.get_or_insert(i);
+                continue;
+            }
+            if let Some(s) = start.take() {
+                words.push((s, i, sentence));
+            }
+            if is_sentence_end(c) {
+                sentence += 1;
+            }
+        }
+        if let Some(s) = start {
+            words.push((s, t.len(), sentence));
+        }
+        Words { words }
+    }
+
+    /// Index of the word containing or following byte `pos`.
+    fn at(&self, pos: usize) -> usize {
+        self.words.partition_point(|w| w.1 <= pos)
+    }
+
+    /// (first word, last word, sentence) of a span.
+    fn span(&self, r: &Range<usize>) -> (usize, usize, u32) {
+        let a = self.at(r.start);
+        let b = self.at(r.end.saturating_sub(1)).max(a);
+        let sentence = self.words.get(a).map_or(u32::MAX, |w| w.2);
+        (a, b, sentence)
+    }
+}
+
+/// Quotation spans of a folded text: « », “ ”, „ “, ‹ ›, 「 」 and straight quotes.
+fn quote_spans(t: &str) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    let mut open: Vec<(char, usize)> = Vec::new();
+    let mut prev = ' ';
+    let mut it = t.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        let next = it.peek().map_or(' ', |&(_, n)| n);
+        let closer = match c {
+            '«' => Some('»'),
+            '“' => Some('”'),
+            '„' => Some('“'),
+            '‹' => Some('›'),
+            '「' => Some('」'),
+            '"' => Some('"'),
+            '\'' if !(is_alnum(prev) && is_alnum(next)) => Some('\''),
+            _ => None,
+        };
+        if let Some(pos) = open
+            .iter()
+            .rposition(|&(close, _)| close == c || (c == '”' && close == '“'))
+        {
+            let (_, start) = open[pos];
+            spans.push(start..i + c.len_utf8());
+            open.truncate(pos);
+        } else if let Some(close) = closer {
+            if open.len() < 16 {
+                open.push((close, i));
+            }
+        }
+        prev = c;
+    }
+    spans
+}
+
+/// Settings the context stage reads from the weights file.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Reach {
+    pub window: usize,
+    pub target_distance: usize,
+    pub predicate_distance: usize,
+}
+
+/// A hit as the context stage sees it.
+pub(crate) struct HitIn {
+    pub span: Range<usize>,
+    pub category: Category,
+}
+
+/// A composite-rule finding.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Composite {
+    /// `incitement` (violence + target) or `hostile_predicate`.
+    pub rule: &'static str,
+    pub span: Range<usize>,
+    pub role: Role,
+    /// The cue span and the target span (folded).
+    pub parts: (Range<usize>, Range<usize>),
+}
+
+/// What the context stage found in one document.
+pub(crate) struct Context {
+    pub cues: Vec<(CueKind, Range<usize>)>,
+    pub roles: Vec<Role>,
+    pub composites: Vec<Composite>,
+}
+
+pub(crate) fn analyze(t: &str, hits: &[HitIn], cues: &Cues, reach: Reach) -> Context {
+    let found = cues.find(t);
+    if found.is_empty() && hits.is_empty() {
+        return Context {
+            cues: found,
+            roles: Vec::new(),
+            composites: Vec::new(),
+        };
+    }
+    let words = Words::new(t);
+    let located: Vec<(CueKind, (usize, usize, u32))> =
+        found.iter().map(|(k, s)| (*k, words.span(s))).collect();
+    let quotes = quote_spans(t);
+    let doc_reports = found.iter().any(|(k, _)| {
+        matches!(
+            k,
+            CueKind::Attribution | CueKind::Reporting | CueKind::Outsider | CueKind::Definition
+        )
+    });
+    let near = |kinds: &[CueKind], at: (usize, usize, u32), window: usize| {
+        located.iter().any(|(k, (a, b, s))| {
+            kinds.contains(k)
+                && *s == at.2
+                && (a.abs_diff(at.0) <= window || b.abs_diff(at.1) <= window)
+        })
+    };
+    let negated_before = |first_word: usize, sentence: u32| {
+        located.iter().any(|(k, (_, b, s))| {
+            *k == CueKind::Negation && *s == sentence && *b < first_word && first_word - b <= 3
+        })
+    };
+    let role_of = |span: &Range<usize>, negatable: bool| -> Role {
+        let at = words.span(span);
+        if near(&[CueKind::Condemnation], at, reach.window) {
+            Role::Counter
+        } else if negatable && negated_before(at.0, at.2) {
+            Role::Negated
+        } else if near(
+            &[
+                CueKind::Attribution,
+                CueKind::Reporting,
+                CueKind::Definition,
+            ],
+            at,
+            reach.window,
+        ) || (doc_reports
+            && quotes
+                .iter()
+                .any(|q| q.start <= span.start && span.end <= q.end))
+        {
+            Role::Mention
+        } else {
+            Role::Use
+        }
+    };
+    let roles: Vec<Role> = hits
+        .iter()
+        .map(|h| role_of(&h.span, h.category == Category::Incitement))
+        .collect();
+
+    // Targets: group names and slur or takfir hits.
+    let mut targets: Vec<(Range<usize>, (usize, usize, u32))> = found
+        .iter()
+        .zip(&located)
+        .filter(|((k, _), _)| *k == CueKind::Group)
+        .map(|((_, s), (_, at))| (s.clone(), *at))
+        .collect();
+    for h in hits {
+        if matches!(h.category, Category::SectarianSlur | Category::Takfir) {
+            targets.push((h.span.clone(), words.span(&h.span)));
+        }
+    }
+    let mut composites = Vec::new();
+    for ((kind, cue_span), (_, at)) in found.iter().zip(&located) {
+        let (rule, after, before) = match kind {
+            // both directions: SOV languages put the imperative after its object
+            CueKind::Violence => ("incitement", true, true),
+            CueKind::HateVerb => ("hostile_predicate", true, false),
+            CueKind::Insult => ("hostile_predicate", false, true),
+            _ => continue,
+        };
+        // violence: same sentence, close; predicates may refer back across a sentence
+        let (same_sentence, reach_words) = match kind {
+            CueKind::Violence => (true, reach.target_distance),
+            _ => (false, reach.predicate_distance),
+        };
+        let target = targets.iter().find(|(_, t_at)| {
+            (!same_sentence || t_at.2 == at.2)
+                && ((after && t_at.0 > at.1 && t_at.0 - at.1 <= reach_words)
+                    || (before && at.0 > t_at.1 && at.0 - t_at.1 <= reach_words)
+                    || (*kind == CueKind::Insult && t_at.0 > at.1 && t_at.0 - at.1 <= 2))
+        });
+        let Some((t_span, t_at)) = target else {
+            continue;
+        };
+        let span = cue_span.start.min(t_span.start)..cue_span.end.max(t_span.end);
+        // a negation between the two parts, or right before the cue, negates the composite
+        let (lo, hi) = (at.0.min(t_at.0), at.1.max(t_at.1));
+        let negation_inside = located
+            .iter()
+            .any(|(k, (a, _, s))| *k == CueKind::Negation && *s == at.2 && (lo..=hi).contains(a));
+        let mut role = role_of(&span, true);
+        if negation_inside && role == Role::Use {
+            role = Role::Negated;
+        }
+        if composites
+            .iter()
+            .any(|c: &Composite| c.span == span && c.rule == rule)
+        {
+            continue;
+        }
+        composites.push(Composite {
+            rule,
+            span,
+            role,
+            parts: (cue_span.clone(), t_span.clone()),
+        });
+    }
+    Context {
+        cues: found,
+        roles,
+        composites,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fold(s: &str) -> String {
+        Normalizer::default().fold_str(s)
+    }
+
+    fn kinds(s: &str) -> Vec<CueKind> {
+        Cues::embedded()
+            .find(&fold(s))
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect()
+    }
+
+    #[test]
+    fn cues_respect_word_boundaries_and_arabic_clitics() {
+        assert_eq!(kinds("they condemned it"), [CueKind::Condemnation]);
+        assert!(kinds("the condemnation-free zone").contains(&CueKind::Condemnation));
+        assert!(kinds("unsaid").is_empty());
+        assert_eq!(kinds("وبحسب المصادر"), [CueKind::Attribution]);
+        assert!(kinds("فاقتلوهم").contains(&CueKind::Violence));
+    }
+
+    #[test]
+    fn quotes_pair_up() {
+        let t = fold("he said «rafidah» and \"x\"");
+        let q = quote_spans(&t);
+        assert_eq!(q.len(), 2);
+        assert_eq!(&t[q[0].clone()], "«rafidah»");
+    }
+
+    #[test]
+    fn sentences_separate_words() {
+        let w = Words::new("kill. the shia");
+        assert_eq!(w.words.len(), 3);
+        assert_ne!(w.words[0].2, w.words[2].2);
+    }
+}
