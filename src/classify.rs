@@ -15,7 +15,8 @@
 //!    `document.*` weight to `reporting`.
 //! 3. Evidence for one label combines as independent evidence, `1 − Π(1 − w)`.
 //! 4. **Damping.** Each harmful score is multiplied by `1 − damping × reporting`.
-//! 5. **Decision.** The highest harmful score wins if it reaches `threshold`; else `reporting`
+//! 5. **Decision.** The most severe harmful label whose score reaches `threshold` wins
+//!    (incitement, then extremist propaganda, then sectarian hate); else `reporting`
 //!    if its score reaches `threshold` and the text has a hit, a composite or a group name to
 //!    report on; else `neutral`. `neutral`'s score is `1 −` the highest other score.
 //!
@@ -348,18 +349,23 @@ pub fn verdict(hits: &[Hit], cues: &[CueHit], rules: &[RuleHit], w: &Weights) ->
         reporting,
         neutral: 0.0,
     };
-    // on a tie the more severe label wins
-    let (best, best_score) = [
+    // the most severe label that reaches the threshold: a call to violence against a group is
+    // also hate, and IS propaganda that names a slur is also hate, but the label says the worst
+    let severity = [
         Label::Incitement,
-        Label::SectarianHate,
         Label::ExtremistPropaganda,
-    ]
-    .into_iter()
-    .map(|l| (l, scores.get(l)))
-    .fold(
-        (Label::Neutral, 0.0f32),
-        |acc, x| if x.1 > acc.1 { x } else { acc },
-    );
+        Label::SectarianHate,
+    ];
+    let (best, best_score) = severity
+        .into_iter()
+        .map(|l| (l, scores.get(l)))
+        .find(|(_, s)| *s >= w.threshold)
+        .unwrap_or_else(|| {
+            severity.into_iter().map(|l| (l, scores.get(l))).fold(
+                (Label::Neutral, 0.0f32),
+                |acc, x| if x.1 > acc.1 { x } else { acc },
+            )
+        });
     scores.neutral = 1.0 - best_score.max(reporting);
     let (label, score) = if best_score >= w.threshold {
         (best, best_score)

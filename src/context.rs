@@ -11,8 +11,10 @@
 //! A hit's [`Role`]:
 //! - `counter` if a condemnation cue is near ("we condemn", ندين, осуждаем);
 //! - `negated` if it is an incitement term with a negation just before it ("don't kill");
-//! - `mention` if an attribution, reporting or definition cue is near ("said", بحسب, по данным,
-//!   "a derogatory term"), or it stands inside quotation marks in a document that reports;
+//! - `mention` if an attribution or definition cue is near ("said", بحسب, по данным,
+//!   "a derogatory term"), or it stands inside quotation marks in a document that reports
+//!   (reporting-register words such as "militants" or "propaganda" count for the document, not
+//!   for the roles of the hits near them);
 //! - `use` otherwise.
 //!
 //! Composite rules find harm no single term carries: a violence cue (an imperative such as
@@ -267,9 +269,19 @@ impl Cues {
                 }
             }
         }
-        out.sort_by_key(|(k, s)| (s.start, s.end, *k));
-        out.dedup();
-        out
+        // of overlapping cues of one kind keep the longest (`بحسب` over the `حسب` inside it)
+        out.sort_by_key(|(k, s)| (*k, s.start, std::cmp::Reverse(s.end)));
+        let mut kept: Vec<(CueKind, Range<usize>)> = Vec::with_capacity(out.len());
+        for (k, s) in out {
+            if let Some((lk, ls)) = kept.last() {
+                if *lk == k && s.start < ls.end {
+                    continue;
+                }
+            }
+            kept.push((k, s));
+        }
+        kept.sort_by_key(|(k, s)| (s.start, s.end, *k));
+        kept
     }
 }
 
@@ -470,11 +482,7 @@ pub(crate) fn analyze(t: &str, hits: &[HitIn], cues: &Cues, reach: Reach) -> Con
         } else if negatable && negated_before(at.0, at.2) {
             Role::Negated
         } else if near(
-            &[
-                CueKind::Attribution,
-                CueKind::Reporting,
-                CueKind::Definition,
-            ],
+            &[CueKind::Attribution, CueKind::Definition],
             at,
             reach.window,
         ) || (doc_reports
@@ -524,15 +532,22 @@ pub(crate) fn analyze(t: &str, hits: &[HitIn], cues: &Cues, reach: Reach) -> Con
                     || (before && at.0 > t_at.1 && at.0 - t_at.1 <= reach_words)
                     || (*kind == CueKind::Insult && t_at.0 > at.1 && t_at.0 - at.1 <= 2))
         });
-        let Some((t_span, t_at)) = target else {
+        let Some((t_span, _)) = target else {
             continue;
         };
         let span = cue_span.start.min(t_span.start)..cue_span.end.max(t_span.end);
-        // a negation between the two parts, or right before the cue, negates the composite
-        let (lo, hi) = (at.0.min(t_at.0), at.1.max(t_at.1));
+        // a negation right before the verb or predicate ("not dogs", "don't kill"), outside
+        // the cue itself ("not Muslims" is a predicate, not a negated one)
         let negation_inside = located
             .iter()
-            .any(|(k, (a, _, s))| *k == CueKind::Negation && *s == at.2 && (lo..=hi).contains(a));
+            .zip(&found)
+            .any(|((k, (_, b, s)), (_, n_span))| {
+                *k == CueKind::Negation
+                    && *s == at.2
+                    && *b < at.0
+                    && at.0 - b <= 2
+                    && (n_span.end <= cue_span.start || n_span.start >= cue_span.end)
+            });
         let mut role = role_of(&span, true);
         if negation_inside && role == Role::Use {
             role = Role::Negated;
@@ -578,7 +593,7 @@ mod tests {
         assert_eq!(kinds("they condemned it"), [CueKind::Condemnation]);
         assert!(kinds("the condemnation-free zone").contains(&CueKind::Condemnation));
         assert!(kinds("unsaid").is_empty());
-        assert_eq!(kinds("وبحسب المصادر"), [CueKind::Attribution]);
+        assert_eq!(kinds("وبحسب"), [CueKind::Attribution]); // not also the حسب inside it
         assert!(kinds("فاقتلوهم").contains(&CueKind::Violence));
     }
 

@@ -69,11 +69,16 @@ impl Glob {
     }
 
     fn matches(&self, word: &str) -> bool {
-        match self {
-            Glob::Exact(w) => word == w,
-            Glob::Prefix(p) => word.starts_with(p.as_str()),
-            Glob::Suffix(s) => word.ends_with(s.as_str()),
-        }
+        let hit = |w: &str| match self {
+            Glob::Exact(x) => w == x,
+            Glob::Prefix(p) => w.starts_with(p.as_str()),
+            Glob::Suffix(s) => w.ends_with(s.as_str()),
+        };
+        // Arabic-script words carry clitics: `وصحيفة` is `صحيفة` for a context rule
+        hit(word)
+            || AR_CLITICS
+                .iter()
+                .any(|c| word.len() > c.len() + 2 && word.starts_with(c) && hit(&word[c.len()..]))
     }
 }
 
@@ -119,6 +124,10 @@ pub(crate) struct Matcher {
     variants: Vec<String>,
 }
 
+/// Clitics stripped from Arabic-script words when context rules compare them (folded forms).
+const AR_CLITICS: &[&str] = &[
+    "وال", "فال", "بال", "كال", "ولل", "ال", "لل", "و", "ف", "ب", "ل", "ك",
+];
 /// Largest pattern count compiled to a DFA.
 const MAX_DFA_PATTERNS: usize = 20_000;
 /// Longest hashtag scanned for the hashtag rule, in chars.
