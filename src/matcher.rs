@@ -283,7 +283,8 @@ impl Matcher {
     /// Finds every hit in `folded`, ordered by position. Where a folded form belongs to the
     /// same entry in several languages, the hit takes `preferred` (the document's guessed
     /// language) if that language's morphology accepts the word, else the first language
-    /// that does. An exclude rule that fires for any of them cancels the entry's match.
+    /// that does. An exclude rule that fires for any of them cancels the entry's match, and so
+    /// does a `requires` rule of the preferred language that finds no supporting word.
     pub(crate) fn find(
         &self,
         folded: &str,
@@ -309,6 +310,12 @@ impl Matcher {
                         break;
                     }
                     if !self.required_context(folded, &span, owner) {
+                        // the document's own language needs context it lacks: no falling back
+                        // to a same-looking variant of another language without that rule
+                        if Some(owner.lang) == preferred {
+                            excluded = true;
+                            break;
+                        }
                         continue;
                     }
                     if chosen.is_none() || Some(owner.lang) == preferred {

@@ -140,10 +140,11 @@ impl TaggerBuilder {
     /// ```
     /// use tahrid::{classify::Weights, Label, Tagger};
     /// let mut strict = Weights::embedded().clone();
-    /// strict.threshold = 0.2; // flag on weaker evidence
+    /// strict.threshold = 0.25; // flag on weaker evidence
     /// let tagger = Tagger::builder().weights(strict).build().unwrap();
-    /// assert_eq!(tagger.tag("the isis flag").verdict.label, Label::ExtremistPropaganda);
-    /// assert_eq!(Tagger::default().tag("the isis flag").verdict.label, Label::Neutral);
+    /// // one medium-ambiguity term: below the default threshold, above the strict one
+    /// assert_eq!(tagger.tag("the nawasib are back").verdict.label, Label::SectarianHate);
+    /// assert_eq!(Tagger::default().tag("the nawasib are back").verdict.label, Label::Neutral);
     /// ```
     pub fn weights(mut self, weights: Weights) -> Self {
         self.weights = Some(weights);
