@@ -46,6 +46,8 @@ pub struct Weights {
     pub target_distance: usize,
     /// Words between a hate verb or insult and its target (across sentences).
     pub predicate_distance: usize,
+    /// Words between a takfir predicate and its target (same sentence).
+    pub takfir_distance: usize,
     /// Factor per ambiguity: low, medium, high.
     pub ambiguity: [f32; 3],
     /// Factor per role: use, mention, negated, counter.
@@ -146,6 +148,7 @@ impl Weights {
             window: count("window")?,
             target_distance: count("target_distance")?,
             predicate_distance: count("predicate_distance")?,
+            takfir_distance: count("takfir_distance")?,
             ambiguity: [
                 get("ambiguity.low")?,
                 get("ambiguity.medium")?,

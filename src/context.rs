@@ -20,7 +20,8 @@
 //! Composite rules find harm no single term carries: a violence cue (an imperative such as
 //! "kill", اقتلوا, убивайте) followed within a few words by a target (a group name such as
 //! "Shia" or a slur hit) is incitement; a hate verb followed by a target ("I hate X"), or a
-//! target followed by an insult ("X are dogs"), is a hostile predicate. Composites get roles by
+//! target followed by an insult ("X are dogs") or, within a few words, by a takfir predicate
+//! ("X are apostates"), is a hostile predicate. Composites get roles by
 //! the same rules. A group name alone is never harmful.
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -60,15 +61,17 @@ pub enum CueKind {
     Violence,
     /// A neutral name of a religious or ethnic group (a target).
     Group,
-    /// A dehumanizing or takfir predicate.
+    /// A dehumanizing or hostile predicate.
     Insult,
+    /// An excommunicating predicate ("infidels", "apostates", "not Muslims").
+    Takfir,
     /// "I hate".
     HateVerb,
 }
 
 impl CueKind {
     /// Every kind, in file order.
-    pub const ALL: [CueKind; 11] = [
+    pub const ALL: [CueKind; 12] = [
         CueKind::Attribution,
         CueKind::Reporting,
         CueKind::Outsider,
@@ -79,6 +82,7 @@ impl CueKind {
         CueKind::Violence,
         CueKind::Group,
         CueKind::Insult,
+        CueKind::Takfir,
         CueKind::HateVerb,
     ];
 
@@ -95,6 +99,7 @@ impl CueKind {
             CueKind::Violence => "violence",
             CueKind::Group => "group",
             CueKind::Insult => "insult",
+            CueKind::Takfir => "takfir",
             CueKind::HateVerb => "hate_verb",
         }
     }
@@ -180,7 +185,7 @@ impl Cues {
                     err(
                         kind_name,
                         kind_name.clone(),
-                        "unknown cue kind (expected one of attribution, reporting, outsider, definition, condemnation, negation, honorific, violence, group, insult, hate_verb)".into(),
+                        "unknown cue kind (expected one of attribution, reporting, outsider, definition, condemnation, negation, honorific, violence, group, insult, takfir, hate_verb)".into(),
                     )
                 })?;
             let Value::Table(langs) = langs else {
@@ -418,6 +423,7 @@ pub(crate) struct Reach {
     pub window: usize,
     pub target_distance: usize,
     pub predicate_distance: usize,
+    pub takfir_distance: usize,
 }
 
 /// A hit as the context stage sees it.
@@ -500,7 +506,7 @@ pub(crate) fn analyze(t: &str, hits: &[HitIn], cues: &Cues, reach: Reach) -> Con
         .map(|h| role_of(&h.span, h.category == Category::Incitement))
         .collect();
 
-    // Targets: group names and slur or takfir hits.
+    // Targets: group names and slur hits (takfir labels are predicates, not targets).
     let mut targets: Vec<(Range<usize>, (usize, usize, u32))> = found
         .iter()
         .zip(&located)
@@ -508,7 +514,7 @@ pub(crate) fn analyze(t: &str, hits: &[HitIn], cues: &Cues, reach: Reach) -> Con
         .map(|((_, s), (_, at))| (s.clone(), *at))
         .collect();
     for h in hits {
-        if matches!(h.category, Category::SectarianSlur | Category::Takfir) {
+        if h.category == Category::SectarianSlur {
             targets.push((h.span.clone(), words.span(&h.span)));
         }
     }
@@ -518,12 +524,13 @@ pub(crate) fn analyze(t: &str, hits: &[HitIn], cues: &Cues, reach: Reach) -> Con
             // both directions: SOV languages put the imperative after its object
             CueKind::Violence => ("incitement", true, true),
             CueKind::HateVerb => ("hostile_predicate", true, false),
-            CueKind::Insult => ("hostile_predicate", false, true),
+            CueKind::Insult | CueKind::Takfir => ("hostile_predicate", false, true),
             _ => continue,
         };
         // violence: same sentence, close; predicates may refer back across a sentence
         let (same_sentence, reach_words) = match kind {
             CueKind::Violence => (true, reach.target_distance),
+            CueKind::Takfir => (true, reach.takfir_distance),
             _ => (false, reach.predicate_distance),
         };
         let target = targets.iter().find(|(_, t_at)| {

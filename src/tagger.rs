@@ -285,6 +285,7 @@ impl Tagger {
             window: inner.weights.window,
             target_distance: inner.weights.target_distance,
             predicate_distance: inner.weights.predicate_distance,
+            takfir_distance: inner.weights.takfir_distance,
         };
         let ctx = context::analyze(ft, &hit_in, &inner.cues, reach);
         let original = |r: &std::ops::Range<usize>| folded.original_range(r.clone());
