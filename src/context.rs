@@ -129,6 +129,7 @@ pub struct Cues {
 #[derive(Debug)]
 struct CuesInner {
     ac: AhoCorasick,
+    patterns: Vec<String>,
     phrases: Vec<Vec<Phrase>>,
 }
 
@@ -241,17 +242,33 @@ impl Cues {
                 }
             }
         }
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(&patterns)
-            .map_err(|e| LexiconError::Parse {
-                file: name.to_string(),
-                message: e.to_string(),
-            })?;
+        let ac = compile(&patterns, false).map_err(|message| LexiconError::Parse {
+            file: name.to_string(),
+            message,
+        })?;
         Ok(Cues {
-            inner: Arc::new(CuesInner { ac, phrases }),
+            inner: Arc::new(CuesInner {
+                ac,
+                patterns,
+                phrases,
+            }),
         })
+    }
+
+    /// The same cues compiled to a DFA (faster scans, slower build), for
+    /// [`TaggerBuilder::dfa`](crate::TaggerBuilder::dfa).
+    pub(crate) fn to_dfa(&self) -> Cues {
+        match compile(&self.inner.patterns, true) {
+            Ok(ac) => Cues {
+                inner: Arc::new(CuesInner {
+                    ac,
+                    patterns: self.inner.patterns.clone(),
+                    phrases: self.inner.phrases.clone(),
+                }),
+            },
+            // the NFA already built is a correct fallback
+            Err(_) => self.clone(),
+        }
     }
 
     /// Number of distinct folded cue phrases.
@@ -288,6 +305,18 @@ impl Cues {
         kept.sort_by_key(|(k, s)| (s.start, s.end, *k));
         kept
     }
+}
+
+fn compile(patterns: &[String], dfa: bool) -> Result<AhoCorasick, String> {
+    AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .kind(Some(if dfa {
+            AhoCorasickKind::DFA
+        } else {
+            AhoCorasickKind::ContiguousNFA
+        }))
+        .build(patterns)
+        .map_err(|e| e.to_string())
 }
 
 /// The word span of a cue occurrence if it respects word boundaries.
@@ -452,7 +481,15 @@ pub(crate) struct Context {
 
 pub(crate) fn analyze(t: &str, hits: &[HitIn], cues: &Cues, reach: Reach) -> Context {
     let found = cues.find(t);
-    if found.is_empty() && hits.is_empty() {
+    // Roles need hits; composites need a violence, hate, insult or takfir cue. Without either,
+    // only the document-level cues matter and words and quotes need not be read.
+    let composable = found.iter().any(|(k, _)| {
+        matches!(
+            k,
+            CueKind::Violence | CueKind::HateVerb | CueKind::Insult | CueKind::Takfir
+        )
+    });
+    if hits.is_empty() && !composable {
         return Context {
             cues: found,
             roles: Vec::new(),

@@ -238,6 +238,25 @@ pub fn guess_lang(text: &str) -> &'static str {
             i += 1;
             continue;
         }
+        // two-byte sequences (Arabic, Cyrillic, Greek, Latin supplements) decode inline; the
+        // text is valid UTF-8, so the continuation byte is there
+        if b < 0xE0 {
+            let cp = (usize::from(b & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F);
+            i += 2;
+            let class = table[cp];
+            if class == APOS as u8 {
+                if prev_og {
+                    n[UZL] += 1;
+                }
+            } else if class != NONE {
+                n[(class & 0x0F) as usize] += 1;
+                if class >> 4 != 0 {
+                    n[(class >> 4) as usize] += 1;
+                }
+            }
+            prev_og = false;
+            continue;
+        }
         let c = text[i..].chars().next().unwrap_or(' ');
         i += c.len_utf8();
         let class = if (c as usize) < TABLE_LIMIT {

@@ -171,7 +171,14 @@ impl TaggerBuilder {
                 lexicon,
                 normalizer,
                 matcher,
-                cues: self.cues.unwrap_or_else(Cues::embedded),
+                cues: {
+                    let cues = self.cues.unwrap_or_else(Cues::embedded);
+                    if self.dfa {
+                        cues.to_dfa()
+                    } else {
+                        cues
+                    }
+                },
                 weights: self.weights.unwrap_or_else(|| Weights::embedded().clone()),
             }),
         })

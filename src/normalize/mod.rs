@@ -299,7 +299,13 @@ impl Normalizer {
                 }
                 (info, 1)
             } else {
-                let c = char_at(text, j);
+                // two-byte sequences decode inline (the text is valid UTF-8)
+                let c = if b < 0xE0 {
+                    let cp = (u32::from(b & 0x1F) << 6) | u32::from(bytes[j + 1] & 0x3F);
+                    char::from_u32(cp).unwrap_or('\u{FFFD}')
+                } else {
+                    char_at(text, j)
+                };
                 if c as u32 >= tables::DENSE_LIMIT {
                     if self.is_word_char(c) {
                         return bail(out);
