@@ -1,7 +1,7 @@
 //! Streams a corpus through `Tagger::tag_batch` and prints throughput per language file.
 //!
 //! ```text
-//! cargo run --release --example bench -- [--threads N] [--repeat R] [PATH]...
+//! cargo run --release --example bench -- [--threads N] [--repeat R] [--nfa] [PATH]...
 //! ```
 //!
 //! PATH is a directory of `*.txt` files (one document per line) or individual files; default:
@@ -9,7 +9,7 @@
 //! documents/s, hits per MB and the process's peak RSS so far (Linux `VmHWM`). Files are
 //! streamed in chunks of 4,096 lines, so memory stays bounded. A timed run, not a criterion
 //! benchmark: use it for whole-corpus numbers, `cargo bench` for medians.
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -26,6 +26,9 @@ struct Args {
     /// Passes over each file (the median pass is reported).
     #[arg(long, default_value_t = 1)]
     repeat: usize,
+    /// Compile the matchers as NFAs (the library default) instead of DFAs.
+    #[arg(long)]
+    nfa: bool,
 }
 
 fn peak_rss_mib() -> Option<f64> {
@@ -61,7 +64,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let t0 = Instant::now();
-    let tagger = Tagger::builder().dfa(true).build()?;
+    let tagger = Tagger::builder().dfa(!args.nfa).build()?;
     let build_ms = t0.elapsed().as_secs_f64() * 1e3;
     let pool = {
         let mut b = rayon::ThreadPoolBuilder::new();
@@ -70,17 +73,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         b.build()?
     };
-    println!(
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
         "tagger built in {build_ms:.1} ms ({} entries, {} patterns); {} threads; peak RSS {:.1} MiB",
         tagger.lexicon().len(),
         tagger.pattern_count(),
         pool.current_num_threads(),
         peak_rss_mib().unwrap_or(f64::NAN)
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "{:<10} {:>9} {:>10} {:>9} {:>12} {:>9} {:>12}",
         "file", "MB", "docs", "MB/s", "docs/s", "hits/MB", "peak RSS MiB"
-    );
+    )?;
     for file in files {
         let mut secs = Vec::new();
         let (mut bytes, mut docs, mut hits) = (0usize, 0usize, 0usize);
@@ -104,7 +110,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         secs.sort_by(f64::total_cmp);
         let s = secs[secs.len() / 2];
         let mb = bytes as f64 / 1e6;
-        println!(
+        writeln!(
+            out,
             "{:<10} {:>9.2} {:>10} {:>9.1} {:>12.0} {:>9.2} {:>12.1}",
             file.file_name()
                 .map(|f| f.to_string_lossy().into_owned())
@@ -115,7 +122,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             docs as f64 / s,
             hits as f64 / mb.max(1e-9),
             peak_rss_mib().unwrap_or(f64::NAN)
-        );
+        )?;
     }
     Ok(())
 }
