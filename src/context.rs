@@ -4,6 +4,8 @@
 //! # How it works
 //! Context cues are data (`models/context/cues.toml`): phrases per kind and language, folded
 //! like the text and found with one Aho-Corasick automaton in the folded text the matcher saw.
+//! A document reads the cues of the languages its letters allow (see `cue_langs`): Persian text
+//! does not read Urdu or Arabic cues that are other words in Persian.
 //! The folded text is cut into words and sentences (`.`, `!`, `?`, `؟`, `۔`, `;`, `؛`, line
 //! breaks), and every cue and hit gets a word index, so that "near" means "in the same sentence,
 //! within N words" whatever the script.
@@ -112,6 +114,39 @@ struct Phrase {
     /// The last word may continue (`condemn*`).
     wildcard: bool,
     arabic: bool,
+    /// Languages whose lists hold the phrase (bit per `Lang::ALL` index).
+    langs: u16,
+}
+
+fn lang_bit(l: Lang) -> u16 {
+    1 << Lang::ALL.iter().position(|x| *x == l).unwrap_or(0)
+}
+
+/// Cue languages that apply to a document whose language was guessed as `doc`.
+///
+/// Languages of one script share many words with other meanings (Persian کرد "did" is Urdu
+/// "Kurd", Persian کره "Korea" is Arabic "hatred"), so a document marked as one language by its
+/// letters reads only that language's cues. Unmarked text (`ar`, `ru`, `en`: no letter that only
+/// some languages of the script use) reads every language of its script; marked Cyrillic and
+/// Latin text also reads Russian or English, which such text often quotes.
+pub(crate) fn cue_langs(doc: &str) -> u16 {
+    use Lang::*;
+    let set = |ls: &[Lang]| ls.iter().fold(0u16, |m, l| m | lang_bit(*l));
+    match doc {
+        "ar" => set(&[Ar, Fa, Ps, Ur]),
+        "fa" => set(&[Fa]),
+        "ps" => set(&[Ps]),
+        "ur" => set(&[Ur]),
+        // the `uz` lists hold Uzbek in both scripts
+        "ru" => set(&[Ru, Tg, UzCyrl, Uz, Ky]),
+        "tg" => set(&[Tg, UzCyrl, Uz, Ru]),
+        "ky" => set(&[Ky, Ru]),
+        "uz-Cyrl" => set(&[UzCyrl, Uz, Tg, Ru]),
+        "en" => set(&[En, Ur, Uz, Tr]),
+        "tr" => set(&[Tr, En]),
+        "uz" => set(&[Uz, UzCyrl, En]),
+        _ => u16::MAX,
+    }
 }
 
 /// Context cues, compiled for matching. Cheap to clone.
@@ -228,14 +263,20 @@ impl Cues {
                         phrases.push(Vec::new());
                         patterns.len() - 1
                     });
+                    let bit = Lang::parse(code).map_or(0, lang_bit);
+                    if let Some(p) = phrases[pi]
+                        .iter_mut()
+                        .find(|p| p.kind == kind && p.wildcard == wildcard)
+                    {
+                        p.langs |= bit;
+                        continue;
+                    }
                     let phrase = Phrase {
                         kind,
                         wildcard,
                         arabic,
+                        langs: bit,
                     };
-                    if !phrases[pi]
-                        .iter()
-                        .any(|p| p.kind == kind && p.wildcard == wildcard)
                     {
                         phrases[pi].push(phrase);
                     }
@@ -282,10 +323,13 @@ impl Cues {
     }
 
     /// Every cue occurrence in a folded text, with its folded span (whole words).
-    pub(crate) fn find(&self, t: &str) -> Vec<(CueKind, Range<usize>)> {
+    pub(crate) fn find(&self, t: &str, langs: u16) -> Vec<(CueKind, Range<usize>)> {
         let mut out = Vec::new();
         for m in self.inner.ac.find_overlapping_iter(t) {
             for p in &self.inner.phrases[m.pattern().as_usize()] {
+                if p.langs & langs == 0 {
+                    continue;
+                }
                 if let Some(span) = cue_span(t, m.start(), m.end(), p) {
                     out.push((p.kind, span));
                 }
@@ -479,8 +523,14 @@ pub(crate) struct Context {
     pub composites: Vec<Composite>,
 }
 
-pub(crate) fn analyze(t: &str, hits: &[HitIn], cues: &Cues, reach: Reach) -> Context {
-    let found = cues.find(t);
+pub(crate) fn analyze(
+    t: &str,
+    hits: &[HitIn],
+    cues: &Cues,
+    reach: Reach,
+    doc_lang: &str,
+) -> Context {
+    let found = cues.find(t, cue_langs(doc_lang));
     // Roles need hits; composites need a violence, hate, insult or takfir cue. Without either,
     // only the document-level cues matter and words and quotes need not be read.
     let composable = found.iter().any(|(k, _)| {
@@ -626,7 +676,7 @@ mod tests {
 
     fn kinds(s: &str) -> Vec<CueKind> {
         Cues::embedded()
-            .find(&fold(s))
+            .find(&fold(s), u16::MAX)
             .into_iter()
             .map(|(k, _)| k)
             .collect()

@@ -158,6 +158,8 @@ const TG: usize = 8;
 const TR: usize = 9;
 const UZL: usize = 10;
 const APOS: usize = 11;
+/// қ ғ ҳ: Tajik and Uzbek Cyrillic both use them.
+const CAS: usize = 12;
 const NONE: u8 = 0xFF;
 
 /// Per char below `TABLE_LIMIT`: low nibble the script counter, high nibble a marker counter
@@ -187,9 +189,8 @@ fn lang_table() -> &'static [u8; TABLE_LIMIT] {
                 'پ' | 'چ' | 'ژ' | 'گ' | 'ک' | 'ی' => FA,
                 'ң' | 'ө' | 'ү' | 'Ң' | 'Ө' | 'Ү' => KY,
                 'ў' | 'Ў' => UZC,
-                'ӣ' | 'ӯ' | 'ҷ' | 'қ' | 'ғ' | 'ҳ' | 'Ӣ' | 'Ӯ' | 'Ҷ' | 'Қ' | 'Ғ' | 'Ҳ' => {
-                    TG
-                }
+                'ӣ' | 'ӯ' | 'ҷ' | 'Ӣ' | 'Ӯ' | 'Ҷ' => TG,
+                'қ' | 'ғ' | 'ҳ' | 'Қ' | 'Ғ' | 'Ҳ' => CAS,
                 'ı' | 'ş' | 'ğ' | 'İ' | 'Ş' | 'Ğ' => TR,
                 _ => 0,
             };
@@ -201,7 +202,8 @@ fn lang_table() -> &'static [u8; TABLE_LIMIT] {
 
 /// A coarse guess at a text's language from its letters: the script with the most letters,
 /// then letters that only some languages of that script use (Pashto ټ ډ ړ ښ ږ ځ ګ ۍ ې ڼ;
-/// Urdu ٹ ڈ ڑ ں ے ھ ہ; Persian پ چ ژ گ ک ی; Kyrgyz ң ө ү; Uzbek ў; Tajik ӣ ӯ ҷ қ ғ ҳ;
+/// Urdu ٹ ڈ ڑ ں ے ھ ہ; Persian پ چ ژ گ ک ی; Kyrgyz ң ө ү; Uzbek ў; Tajik ӣ ӯ ҷ; қ ғ ҳ
+/// without either of those: Uzbek;
 /// Turkish ı ş ğ; Uzbek Latin oʻ gʻ). Returns a BCP 47 code, or `und` for text without
 /// letters. Latin text with neither Turkish nor Uzbek marks is reported as `en`.
 ///
@@ -212,13 +214,14 @@ fn lang_table() -> &'static [u8; TABLE_LIMIT] {
 /// use tahrid::script::guess_lang;
 /// assert_eq!(guess_lang("الرافضة"), "ar");
 /// assert_eq!(guess_lang("رافضی‌ها"), "fa");
-/// assert_eq!(guess_lang("рофизиҳо"), "tg");
+/// assert_eq!(guess_lang("рофизӣ"), "tg");
+/// assert_eq!(guess_lang("рофизийлар қаерда"), "uz-Cyrl");
 /// assert_eq!(guess_lang("rofiziylar oʻz"), "uz");
 /// assert_eq!(guess_lang("12 34"), "und");
 /// ```
 pub fn guess_lang(text: &str) -> &'static str {
     // counters: Latin, Cyrillic, Arabic letters, then the marker letters
-    let mut n = [0usize; 12];
+    let mut n = [0usize; 13];
     let table = lang_table();
     let bytes = text.as_bytes();
     let mut prev_og = false;
@@ -282,7 +285,7 @@ pub fn guess_lang(text: &str) -> &'static str {
         }
         prev_og = false;
     }
-    let [lat, cyr, arb, ps, ur, fa, ky, uzc, tg, tr, uzl, _] = n;
+    let [lat, cyr, arb, ps, ur, fa, ky, uzc, tg, tr, uzl, _, cas] = n;
     if lat == 0 && cyr == 0 && arb == 0 {
         return "und";
     }
@@ -303,6 +306,9 @@ pub fn guess_lang(text: &str) -> &'static str {
             "uz-Cyrl"
         } else if tg > 0 {
             "tg"
+        } else if cas > 0 {
+            // қ ғ ҳ without Tajik's ӣ ӯ ҷ or Uzbek's ў: Uzbek is the likelier
+            "uz-Cyrl"
         } else {
             "ru"
         }

@@ -294,7 +294,7 @@ impl Tagger {
             predicate_distance: inner.weights.predicate_distance,
             takfir_distance: inner.weights.takfir_distance,
         };
-        let ctx = context::analyze(ft, &hit_in, &inner.cues, reach);
+        let ctx = context::analyze(ft, &hit_in, &inner.cues, reach, guess);
         let original = |r: &std::ops::Range<usize>| folded.original_range(r.clone());
         let mut hits = Vec::with_capacity(raw.len());
         for (k, r) in raw.into_iter().enumerate() {
