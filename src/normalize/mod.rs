@@ -230,12 +230,20 @@ impl Normalizer {
         let mut i = 0;
         while i < text.len() {
             let b = bytes[i];
-            // Fast path: ASCII characters that cannot be part of a word.
+            // Fast path: a run of ASCII characters that cannot be part of a word.
             if b < 0x80 && !b.is_ascii_alphanumeric() && !self.tables.is_leet(b as char) {
+                let mut j = i + 1;
+                while j < bytes.len()
+                    && bytes[j] < 0x80
+                    && !bytes[j].is_ascii_alphanumeric()
+                    && !self.tables.is_leet(bytes[j] as char)
+                {
+                    j += 1;
+                }
                 let start = out.text.len();
-                out.text.push(b as char);
-                out.offsets.push(start, 1, i, i + 1, true);
-                i += 1;
+                out.text.push_str(&text[i..j]);
+                out.offsets.push(start, j - i, i, j, true);
+                i = j;
                 continue;
             }
             let c = char_at(text, i);
@@ -276,6 +284,11 @@ impl Normalizer {
     #[inline]
     fn fold_simple_word(&self, text: &str, start: usize, out: &mut Folded) -> Option<usize> {
         let bytes = text.as_bytes();
+        if bytes[start].is_ascii_alphanumeric() {
+            if let Some(end) = self.fold_ascii_word(text, start, out) {
+                return Some(end);
+            }
+        }
         let mut j = start;
         let mut script = Script::Other;
         let (mut letters, mut digits) = (0usize, 0usize);
@@ -361,6 +374,48 @@ impl Normalizer {
                 at += flen;
             }
         }
+        Some(j)
+    }
+
+    /// The fast path's fast path: a word of ASCII letters or ASCII digits (not both), followed
+    /// by an ASCII character that ends it. One lowercase copy, one run of the offset map.
+    #[inline]
+    fn fold_ascii_word(&self, text: &str, start: usize, out: &mut Folded) -> Option<usize> {
+        let bytes = text.as_bytes();
+        let (mut letters, mut digits, mut run) = (0usize, 0usize, 0usize);
+        let mut prev = 0u8;
+        let mut j = start;
+        while j < bytes.len() {
+            let b = bytes[j];
+            if b.is_ascii_alphabetic() {
+                let l = b | 0x20;
+                run = if l == prev { run + 1 } else { 0 };
+                if run >= 2 {
+                    return None; // three equal letters: the word pass collapses them
+                }
+                prev = l;
+                letters += 1;
+            } else if b.is_ascii_digit() {
+                digits += 1;
+                prev = 0;
+            } else {
+                break;
+            }
+            j += 1;
+        }
+        // what ends the word must be ASCII and not continue it (leetspeak, apostrophe)
+        if let Some(&b) = bytes.get(j) {
+            if b >= 0x80 || self.tables.is_leet(b as char) || b == b'\'' || b == b'`' {
+                return None;
+            }
+        }
+        if letters == 1 || (letters > 0 && digits > 0) {
+            return None;
+        }
+        let fstart = out.text.len();
+        out.text.push_str(&text[start..j]);
+        out.text[fstart..].make_ascii_lowercase();
+        out.offsets.push(fstart, j - start, start, j, true);
         Some(j)
     }
 
