@@ -90,7 +90,7 @@ impl Script {
 const TABLE_LIMIT: usize = 0x800;
 const ALPHA: u8 = 1;
 const NUMERIC: u8 = 2;
-const SCRIPTS: [Script; 5] = [
+pub(crate) const SCRIPTS: [Script; 5] = [
     Script::Latin,
     Script::Cyrillic,
     Script::Greek,
@@ -243,28 +243,13 @@ pub fn guess_lang(text: &str) -> &'static str {
         }
         // two-byte sequences (Arabic, Cyrillic, Greek, Latin supplements) decode inline; the
         // text is valid UTF-8, so the continuation byte is there
-        if b < 0xE0 {
+        let class = if b < 0xE0 {
             let cp = (usize::from(b & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F);
             i += 2;
-            let class = table[cp];
-            if class == APOS as u8 {
-                if prev_og {
-                    n[UZL] += 1;
-                }
-            } else if class != NONE {
-                n[(class & 0x0F) as usize] += 1;
-                if class >> 4 != 0 {
-                    n[(class >> 4) as usize] += 1;
-                }
-            }
-            prev_og = false;
-            continue;
-        }
-        let c = text[i..].chars().next().unwrap_or(' ');
-        i += c.len_utf8();
-        let class = if (c as usize) < TABLE_LIMIT {
-            table[c as usize]
+            table[cp]
         } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            i += c.len_utf8();
             match Script::of(c) {
                 Script::Latin => LAT as u8,
                 Script::Cyrillic => CYR as u8,

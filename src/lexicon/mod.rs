@@ -659,106 +659,63 @@ fn parse_entry(
     }
 
     let mut excludes = Vec::new();
-    match t.get("excludes") {
-        None => {}
-        Some(Value::Array(items)) => {
-            for (i, item) in items.iter().enumerate() {
-                let field = format!("excludes[{i}]");
-                let Value::Table(et) = item else {
-                    return Err(ctx.err(&field, "expected a table"));
-                };
-                if let Some(k) = et
-                    .keys()
-                    .find(|k| !["langs", "next_word", "prev_word", "reason"].contains(&k.as_str()))
-                {
-                    return Err(ctx.err(
-                        format!("{field}.{k}"),
-                        "unknown field (expected one of langs, next_word, prev_word, reason)",
-                    ));
-                }
-                let ex = Exclude {
-                    langs: ctx.langs(&format!("{field}.langs"), et.get("langs"))?,
-                    next_word: ctx
-                        .strings(et, "next_word")
-                        .map_err(|e| rename(e, &field))?,
-                    prev_word: ctx
-                        .strings(et, "prev_word")
-                        .map_err(|e| rename(e, &field))?,
-                    reason: ctx
-                        .string(et, "reason", true)
-                        .map_err(|e| rename(e, &field))?
-                        .unwrap_or_default(),
-                };
-                if ex.next_word.is_empty() && ex.prev_word.is_empty() {
-                    return Err(ctx.err(&field, "needs `next_word` or `prev_word`"));
-                }
-                check_patterns(
-                    &ctx,
-                    &field,
-                    ex.next_word.iter().chain(&ex.prev_word),
-                    normalizer,
-                )?;
-                excludes.push(ex);
-            }
+    for (field, et) in sub_tables(
+        &ctx,
+        &t,
+        "excludes",
+        &["langs", "next_word", "prev_word", "reason"],
+    )? {
+        let ex = Exclude {
+            langs: ctx.langs(&format!("{field}.langs"), et.get("langs"))?,
+            next_word: ctx
+                .strings(et, "next_word")
+                .map_err(|e| rename(e, &field))?,
+            prev_word: ctx
+                .strings(et, "prev_word")
+                .map_err(|e| rename(e, &field))?,
+            reason: ctx
+                .string(et, "reason", true)
+                .map_err(|e| rename(e, &field))?
+                .unwrap_or_default(),
+        };
+        if ex.next_word.is_empty() && ex.prev_word.is_empty() {
+            return Err(ctx.err(&field, "needs `next_word` or `prev_word`"));
         }
-        Some(other) => {
-            return Err(ctx.err(
-                "excludes",
-                format!("expected an array of tables, found {}", other.type_str()),
-            ))
-        }
+        check_patterns(
+            &ctx,
+            &field,
+            ex.next_word.iter().chain(&ex.prev_word),
+            normalizer,
+        )?;
+        excludes.push(ex);
     }
 
     let mut requires = Vec::new();
-    match t.get("requires") {
-        None => {}
-        Some(Value::Array(items)) => {
-            for (i, item) in items.iter().enumerate() {
-                let field = format!("requires[{i}]");
-                let Value::Table(rt) = item else {
-                    return Err(ctx.err(&field, "expected a table"));
-                };
-                if let Some(k) = rt
-                    .keys()
-                    .find(|k| !["langs", "near", "window", "reason"].contains(&k.as_str()))
-                {
-                    return Err(ctx.err(
-                        format!("{field}.{k}"),
-                        "unknown field (expected one of langs, near, window, reason)",
-                    ));
-                }
-                let window = match rt.get("window") {
-                    None => 8,
-                    Some(Value::Integer(w)) if (1..=64).contains(w) => *w as usize,
-                    Some(other) => {
-                        return Err(ctx.err(
-                            format!("{field}.window"),
-                            format!("expected an integer 1 to 64, found {other:?}"),
-                        ))
-                    }
-                };
-                let req = Require {
-                    langs: ctx.langs(&format!("{field}.langs"), rt.get("langs"))?,
-                    near: ctx.strings(rt, "near").map_err(|e| rename(e, &field))?,
-                    window,
-                    reason: ctx
-                        .string(rt, "reason", true)
-                        .map_err(|e| rename(e, &field))?
-                        .unwrap_or_default(),
-                };
-                if req.near.is_empty() {
-                    return Err(ctx.err(format!("{field}.near"), "needs at least one word"));
-                }
-                check_patterns(&ctx, &field, req.near.iter(), normalizer)?;
-                requires.push(req);
+    for (field, rt) in sub_tables(&ctx, &t, "requires", &["langs", "near", "window", "reason"])? {
+        let window = match rt.get("window") {
+            None => 8,
+            Some(Value::Integer(w)) if (1..=64).contains(w) => *w as usize,
+            Some(other) => {
+                return Err(ctx.err(
+                    format!("{field}.window"),
+                    format!("expected an integer 1 to 64, found {other:?}"),
+                ))
             }
+        };
+        let req = Require {
+            langs: ctx.langs(&format!("{field}.langs"), rt.get("langs"))?,
+            near: ctx.strings(rt, "near").map_err(|e| rename(e, &field))?,
+            window,
+            reason: ctx
+                .string(rt, "reason", true)
+                .map_err(|e| rename(e, &field))?
+                .unwrap_or_default(),
+        };
+        if req.near.is_empty() {
+            return Err(ctx.err(format!("{field}.near"), "needs at least one word"));
         }
-        Some(other) => {
-            return Err(ctx.err(
-                "requires",
-                format!("expected an array of tables, found {}", other.type_str()),
-            ))
-        }
+        check_patterns(&ctx, &field, req.near.iter(), normalizer)?;
+        requires.push(req);
     }
 
     Ok(Entry {
@@ -777,6 +734,41 @@ fn parse_entry(
         requires,
         file: file.to_string(),
     })
+}
+
+/// The tables of an array-of-tables field (`[[entry.excludes]]`), with their field paths, after
+/// checking that each is a table with only `known` keys.
+fn sub_tables<'t>(
+    ctx: &Ctx<'_>,
+    t: &'t Table,
+    key: &str,
+    known: &[&str],
+) -> Result<Vec<(String, &'t Table)>, LexiconError> {
+    let items = match t.get(key) {
+        None => return Ok(Vec::new()),
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            return Err(ctx.err(
+                key,
+                format!("expected an array of tables, found {}", other.type_str()),
+            ))
+        }
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let field = format!("{key}[{i}]");
+        let Value::Table(table) = item else {
+            return Err(ctx.err(&field, "expected a table"));
+        };
+        if let Some(k) = table.keys().find(|k| !known.contains(&k.as_str())) {
+            return Err(ctx.err(
+                format!("{field}.{k}"),
+                format!("unknown field (expected one of {})", known.join(", ")),
+            ));
+        }
+        out.push((field, table));
+    }
+    Ok(out)
 }
 
 /// Checks word patterns (`word`, `prefix*`, `*suffix`) of an exclude or require rule.

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 use crate::error::DataError;
-use crate::script::Script;
+use crate::script::{Script, SCRIPTS};
 
 /// Code points below this are folded through the dense table.
 pub(crate) const DENSE_LIMIT: u32 = 0x0800;
@@ -89,14 +89,6 @@ impl Info {
         SCRIPTS[((self.0 >> Self::SCRIPT_SHIFT) & 7) as usize]
     }
 }
-
-const SCRIPTS: [Script; 5] = [
-    Script::Latin,
-    Script::Cyrillic,
-    Script::Greek,
-    Script::Arabic,
-    Script::Other,
-];
 
 /// Tables shared by every [`Normalizer`](super::Normalizer).
 #[derive(Debug)]
