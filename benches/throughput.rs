@@ -11,12 +11,15 @@
 //!
 //! Groups (per language where it applies):
 //! - `normalize/<lang>`: folding with the offset map;
-//! - `tag/<lang>`: the full pipeline (normalize, match, verdict, report with offsets);
+//! - `tag/<lang>`: the full pipeline (normalize, match, context, verdict, report with offsets)
+//!   with the default tagger (NFA automata: fast to build);
+//! - `tag_dfa/<lang>`: the same with `TaggerBuilder::dfa(true)` (what the `tag` example uses);
 //! - `baseline_ac_dfa/<lang>`: an aho-corasick DFA over the same folded variants, run on text
 //!   folded beforehand (the matching floor: no folding, no boundaries, no reports);
 //! - `baseline_nfkc_lower/<lang>`: `unicode-normalization` NFKC plus `to_lowercase`, the
 //!   general-purpose folding a naive pipeline starts with;
-//! - `tag_batch/threads=N`: all languages through `tag_batch` on 1, 2 and all cores;
+//! - `tag_batch/threads=N`: all languages through `tag_batch` on 1, 2 and all cores, and
+//!   `baseline_cpu_loop/threads=N`: an arithmetic loop, to show what the hardware scales;
 //! - `lexicon_size/<n>`: `tag` on the English corpus with the real lexicon plus synthetic
 //!   variants (1k, 10k, 100k);
 //! - `build/embedded`: building a `Tagger` from the embedded lexicon.
@@ -129,6 +132,20 @@ fn per_language(c: &mut Criterion) {
     }
     g.finish();
 
+    let dfa_tagger = Tagger::builder().dfa(true).build().unwrap();
+    let mut g = c.benchmark_group("tag_dfa");
+    for corpus in &corpora {
+        g.throughput(Throughput::Bytes(corpus.bytes as u64));
+        g.bench_function(&corpus.lang, |b| {
+            b.iter(|| {
+                for d in &corpus.docs {
+                    black_box(dfa_tagger.tag(d));
+                }
+            })
+        });
+    }
+    g.finish();
+
     let mut g = c.benchmark_group("baseline_ac_dfa");
     for corpus in &corpora {
         let prefolded: Vec<String> = corpus.docs.iter().map(|d| normalizer.fold_str(d)).collect();
@@ -181,6 +198,36 @@ fn batch(c: &mut Criterion) {
             .unwrap();
         g.bench_function(BenchmarkId::new("threads", threads), |b| {
             b.iter(|| pool.install(|| black_box(tagger.tag_batch(&docs))))
+        });
+    }
+    g.finish();
+
+    // What the machine gives: a dependency-free arithmetic loop on the same thread counts, so
+    // that tag_batch's scaling can be read against the hardware's in the same run.
+    let mut g = c.benchmark_group("baseline_cpu_loop");
+    for threads in [1usize, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        g.bench_function(BenchmarkId::new("threads", threads), |b| {
+            b.iter(|| {
+                pool.install(|| {
+                    use rayon::prelude::*;
+                    (0..64u64)
+                        .into_par_iter()
+                        .map(|i| {
+                            let mut x = i;
+                            for _ in 0..100_000 {
+                                x = x
+                                    .wrapping_mul(6364136223846793005)
+                                    .wrapping_add(1442695040888963407);
+                            }
+                            x
+                        })
+                        .sum::<u64>()
+                })
+            })
         });
     }
     g.finish();
