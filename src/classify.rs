@@ -3,8 +3,10 @@
 //! The weights are data (`models/context/weights.toml`, see [`Weights`]); the rule is fixed and
 //! deterministic, so every number in a verdict can be checked by hand:
 //!
-//! 1. **Harmful evidence.** Each hit weighs `severity / 3 × ambiguity[a] × role[r]` toward the
-//!    label of its category (`sectarian_slur`, `takfir`, `dehumanization` → `sectarian_hate`;
+//! 1. **Harmful evidence.** Each entry weighs `severity / 3 × ambiguity[a] × role[r]` (its
+//!    strongest occurrence: repetitions of one term are one piece of evidence) toward the label
+//!    of its category; a high-ambiguity entry counts only with support (a low- or
+//!    medium-ambiguity hit used plainly, a composite rule, an honorific or a violence cue) (`sectarian_slur`, `takfir`, `dehumanization` → `sectarian_hate`;
 //!    `incitement` → `incitement`; `slogan`, `organization`, `glorification` →
 //!    `extremist_propaganda`). A composite rule weighs `composite.incitement` or
 //!    `composite.hostile_predicate` × its role's factor. Honorific cues add
@@ -252,19 +254,45 @@ pub fn verdict(hits: &[Hit], cues: &[CueHit], rules: &[RuleHit], w: &Weights) ->
     };
     let mut report = Evidence::new();
     let mut reasons = Vec::new();
+    // High-ambiguity terms count only with support: a clearer hit used plainly, a composite
+    // rule, an honorific or a call to violence. Scripture that names "disbelievers" ten times
+    // is not hate for it.
+    let supported = hits
+        .iter()
+        .any(|h| h.ambiguity != Ambiguity::High && h.role == Role::Use)
+        || rules.iter().any(|r| r.role == Role::Use)
+        || cues
+            .iter()
+            .any(|c| matches!(c.kind, CueKind::Honorific | CueKind::Violence));
+    // Repetitions of one entry are one piece of evidence: the strongest occurrence counts.
+    let mut best_of_entry: std::collections::HashMap<&str, f32> = std::collections::HashMap::new();
+    for h in hits {
+        let weight =
+            f32::from(h.severity) / 3.0 * w.ambiguity_factor(h.ambiguity) * w.role_factor(h.role);
+        let e = best_of_entry.entry(h.entry.as_str()).or_insert(0.0);
+        *e = e.max(weight);
+    }
+    let mut counted: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for (i, h) in hits.iter().enumerate() {
         let label = label_for(h.category);
         let weight =
             f32::from(h.severity) / 3.0 * w.ambiguity_factor(h.ambiguity) * w.role_factor(h.role);
-        harm[slot(label)].add(weight);
         let mut line = format!(
-            "hit {i} `{}` ({}, {} ambiguity, {}) -> {} +{weight:.2}",
+            "hit {i} `{}` ({}, {} ambiguity, {}) -> {}",
             h.entry,
             h.category,
             h.ambiguity,
             role_str(h.role),
             label.as_str()
         );
+        if h.ambiguity == Ambiguity::High && !supported {
+            line.push_str(" +0.00 (high ambiguity without supporting evidence)");
+        } else if weight < best_of_entry[h.entry.as_str()] || !counted.insert(h.entry.as_str()) {
+            line.push_str(" +0.00 (repeats an entry already counted)");
+        } else {
+            harm[slot(label)].add(weight);
+            line.push_str(&format!(" +{weight:.2}"));
+        }
         let r = match h.role {
             Role::Mention => w.mention_hit,
             Role::Counter => w.counter_hit,
