@@ -11,7 +11,8 @@
 //! the measurements a table prints each input's median throughput and its ratio to the
 //! typical baseline (the slowest typical text when there are several).
 //!
-//! The inputs are the full-size versions of the tests in `tests/hostile.rs`.
+//! The inputs are the full-size versions of the tests in `tests/hostile.rs`, except the
+//! `context_*` inputs (see their comment).
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -108,6 +109,25 @@ fn hostile() -> Vec<(&'static str, String)> {
             "hashtag_10mb",
             format!("#{}", repeat_to("killtherafidah", 10 * MB)),
         ),
+        // Context stage: many cues, hits and composite rules in one document. Not 10 MB: the
+        // stage compares every hit and cue with every other (quadratic), so two sizes show
+        // the growth; 10 MB would take most of an hour per iteration.
+        (
+            "context_incitement_64kb",
+            repeat_to("kill the rafidah ", 64 << 10),
+        ),
+        (
+            "context_incitement_256kb",
+            repeat_to("kill the rafidah ", 256 << 10),
+        ),
+        (
+            "context_hate_verb_256kb",
+            repeat_to("I hate the shia ", 256 << 10),
+        ),
+        (
+            "context_attribution_1mb",
+            repeat_to("they said the rafidah ", 1 << 20),
+        ),
     ]
 }
 
@@ -161,6 +181,15 @@ fn median_seconds(group: &str, id: &str) -> Option<f64> {
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
     Some(json["median"]["point_estimate"].as_f64()? / 1e9)
+}
+
+/// MB/s, with three decimals below 10 MB/s.
+fn rate_str(r: f64) -> String {
+    if r >= 10.0 {
+        format!("{r:.1}")
+    } else {
+        format!("{r:.3}")
+    }
 }
 
 fn main() {
@@ -222,8 +251,8 @@ fn main() {
     );
     for (name, bytes, _, rate) in &rates {
         let (r, ratio) = match (rate, baseline) {
-            (Some(r), Some(b)) => (format!("{r:.1}"), format!("{:.2}x", b / r)),
-            (Some(r), None) => (format!("{r:.1}"), "-".into()),
+            (Some(r), Some(b)) => (rate_str(*r), format!("{:.2}x", b / r)),
+            (Some(r), None) => (rate_str(*r), "-".into()),
             _ => ("-".into(), "-".into()),
         };
         println!("{name:<28} {bytes:>12} {r:>12} {ratio:>16}");

@@ -330,7 +330,19 @@ pub fn verdict(hits: &[Hit], cues: &[CueHit], rules: &[RuleHit], w: &Weights) ->
         }
         reasons.push(line);
     }
-    let violence_in_rules = |c: &CueHit| rules.iter().any(|r| r.start <= c.start && c.end <= r.end);
+    // rule spans, ordered, to ask in O(log n) whether a violence cue is part of a rule
+    let mut rule_spans: Vec<(usize, usize)> = rules.iter().map(|r| (r.start, r.end)).collect();
+    rule_spans.sort_unstable();
+    let mut reach_end = Vec::with_capacity(rule_spans.len());
+    let mut furthest = 0;
+    for &(_, end) in &rule_spans {
+        furthest = furthest.max(end);
+        reach_end.push(furthest);
+    }
+    let violence_in_rules = |c: &CueHit| {
+        let i = rule_spans.partition_point(|&(start, _)| start <= c.start);
+        i > 0 && c.end <= reach_end[i - 1]
+    };
     let mut subject = !hits.is_empty() || !rules.is_empty();
     for c in cues {
         let (label, weight) = match c.kind {

@@ -25,7 +25,7 @@
 //! target followed by an insult ("X are dogs") or, within a few words, by a takfir predicate
 //! ("X are apostates"), is a hostile predicate. Composites get roles by
 //! the same rules. A group name alone is never harmful.
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
@@ -549,7 +549,19 @@ pub(crate) fn analyze(
     let words = Words::new(t);
     let located: Vec<(CueKind, (usize, usize, u32))> =
         found.iter().map(|(k, s)| (*k, words.span(s))).collect();
-    let quotes = quote_spans(t);
+    // Every lookup below reads only the cues whose first word lies in a window around the
+    // word it asks about (`located` is ordered by position, so by first word): the stage stays
+    // linear in the number of hits and cues, however many a hostile document packs in.
+    let cues_from = |lo: usize, hi: usize| {
+        let start = located.partition_point(|(_, (a, _, _))| *a < lo);
+        let end = located.partition_point(|(_, (a, _, _))| *a <= hi);
+        start..end.max(start)
+    };
+    let quotes = merge(quote_spans(t));
+    let quoted = |span: &Range<usize>| {
+        let i = quotes.partition_point(|q| q.start <= span.start);
+        i > 0 && span.end <= quotes[i - 1].end
+    };
     let doc_reports = found.iter().any(|(k, _)| {
         matches!(
             k,
@@ -557,31 +569,39 @@ pub(crate) fn analyze(
         )
     });
     let near = |kinds: &[CueKind], at: (usize, usize, u32), window: usize| {
-        located.iter().any(|(k, (a, b, s))| {
-            kinds.contains(k)
-                && *s == at.2
-                && (a.abs_diff(at.0) <= window || b.abs_diff(at.1) <= window)
-        })
+        located[cues_from(at.0.saturating_sub(window + MAX_CUE_WORDS), at.1 + window)]
+            .iter()
+            .any(|(k, (a, b, s))| {
+                kinds.contains(k)
+                    && *s == at.2
+                    && (a.abs_diff(at.0) <= window || b.abs_diff(at.1) <= window)
+            })
     };
-    let negated_before = |first_word: usize, sentence: u32| {
-        located.iter().any(|(k, (_, b, s))| {
-            *k == CueKind::Negation && *s == sentence && *b < first_word && first_word - b <= 3
-        })
+    // a negation ending at most `gap` words before `first_word`, outside `except`
+    let negation_before = |first_word: usize, sentence: u32, gap: usize, except: &Range<usize>| {
+        let range = cues_from(first_word.saturating_sub(gap + MAX_CUE_WORDS), first_word);
+        located[range.clone()]
+            .iter()
+            .zip(&found[range])
+            .any(|((k, (_, b, s)), (_, n_span))| {
+                *k == CueKind::Negation
+                    && *s == sentence
+                    && *b < first_word
+                    && first_word - b <= gap
+                    && (n_span.end <= except.start || n_span.start >= except.end)
+            })
     };
     let role_of = |span: &Range<usize>, negatable: bool| -> Role {
         let at = words.span(span);
         if near(&[CueKind::Condemnation], at, reach.window) {
             Role::Counter
-        } else if negatable && negated_before(at.0, at.2) {
+        } else if negatable && negation_before(at.0, at.2, 3, &(0..0)) {
             Role::Negated
         } else if near(
             &[CueKind::Attribution, CueKind::Definition],
             at,
             reach.window,
-        ) || (doc_reports
-            && quotes
-                .iter()
-                .any(|q| q.start <= span.start && span.end <= q.end))
+        ) || (doc_reports && quoted(span))
         {
             Role::Mention
         } else {
@@ -593,7 +613,8 @@ pub(crate) fn analyze(
         .map(|h| role_of(&h.span, h.category == Category::Incitement))
         .collect();
 
-    // Targets: group names and slur hits (takfir labels are predicates, not targets).
+    // Targets: group names and slur hits (takfir labels are predicates, not targets), ordered
+    // by first word.
     let mut targets: Vec<(Range<usize>, (usize, usize, u32))> = found
         .iter()
         .zip(&located)
@@ -605,7 +626,9 @@ pub(crate) fn analyze(
             targets.push((h.span.clone(), words.span(&h.span)));
         }
     }
+    targets.sort_by_key(|(s, at)| (at.0, s.start));
     let mut composites = Vec::new();
+    let mut seen = HashSet::new();
     for ((kind, cue_span), (_, at)) in found.iter().zip(&located) {
         let (rule, after, before) = match kind {
             // both directions: SOV languages put the imperative after its object
@@ -620,7 +643,10 @@ pub(crate) fn analyze(
             CueKind::Takfir => (true, reach.takfir_distance),
             _ => (false, reach.predicate_distance),
         };
-        let target = targets.iter().find(|(_, t_at)| {
+        let lo = targets
+            .partition_point(|(_, t_at)| t_at.0 + MAX_CUE_WORDS < at.0.saturating_sub(reach_words));
+        let hi = targets.partition_point(|(_, t_at)| t_at.0 <= at.1 + reach_words.max(2));
+        let target = targets[lo..hi.max(lo)].iter().find(|(_, t_at)| {
             (!same_sentence || t_at.2 == at.2)
                 && ((after && t_at.0 > at.1 && t_at.0 - at.1 <= reach_words)
                     || (before && at.0 > t_at.1 && at.0 - t_at.1 <= reach_words)
@@ -630,27 +656,15 @@ pub(crate) fn analyze(
             continue;
         };
         let span = cue_span.start.min(t_span.start)..cue_span.end.max(t_span.end);
+        if !seen.insert((span.start, span.end, rule)) {
+            continue;
+        }
         // a negation right before the verb or predicate ("not dogs", "don't kill"), outside
         // the cue itself ("not Muslims" is a predicate, not a negated one)
-        let negation_inside = located
-            .iter()
-            .zip(&found)
-            .any(|((k, (_, b, s)), (_, n_span))| {
-                *k == CueKind::Negation
-                    && *s == at.2
-                    && *b < at.0
-                    && at.0 - b <= 2
-                    && (n_span.end <= cue_span.start || n_span.start >= cue_span.end)
-            });
+        let negation_inside = negation_before(at.0, at.2, 1, cue_span);
         let mut role = role_of(&span, true);
         if negation_inside && role == Role::Use {
             role = Role::Negated;
-        }
-        if composites
-            .iter()
-            .any(|c: &Composite| c.span == span && c.rule == rule)
-        {
-            continue;
         }
         composites.push(Composite {
             rule,
@@ -664,6 +678,22 @@ pub(crate) fn analyze(
         roles,
         composites,
     }
+}
+
+/// Longest cue or target, in words, that the windowed lookups allow for.
+const MAX_CUE_WORDS: usize = 16;
+
+/// Merges quotation spans into disjoint, ordered spans (nested quotes lie inside outer ones).
+fn merge(mut spans: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    spans.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+    for r in spans {
+        match out.last_mut() {
+            Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

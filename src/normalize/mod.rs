@@ -179,6 +179,12 @@ fn is_inner_apostrophe(c: char) -> bool {
 
 /// Longest spacer run between two spaced letters, in characters.
 const MAX_SPACER_RUN: usize = 3;
+/// Longest piece of a word folded at once by the word pass (see `word_end`).
+const MAX_WORD_BYTES: usize = 4096;
+/// Runs of one letter at least this long are folded without per-char records.
+const LONG_RUN: usize = 64;
+/// Most spaced letters joined into one word; a longer run is folded in several words.
+const MAX_SPACED_LETTERS: usize = 512;
 
 impl Normalizer {
     /// Builds a normalizer from the contents of the three data files (`letters.tsv`,
@@ -252,7 +258,13 @@ impl Normalizer {
                 i += c.len_utf8();
                 continue;
             }
-            // A word starts at i. Most words need none of the evasion rules.
+            // A word starts at i. A long run of one letter (`raaaa…afidah` padded past any
+            // buffer) folds to that letter in constant memory.
+            if let Some(end) = self.fold_long_run(text, i, out) {
+                i = end;
+                continue;
+            }
+            // Most words need none of the evasion rules.
             if let Some(end) = fast.then(|| self.fold_simple_word(text, i, out)).flatten() {
                 i = end;
                 continue;
@@ -270,6 +282,34 @@ impl Normalizer {
             self.emit_word(out, &mut scratch);
             i = end;
         }
+    }
+
+    /// Folds a run of at least [`LONG_RUN`] copies of one letter starting at `start` into one
+    /// folded letter spanning the whole run, and returns where the run ends.
+    fn fold_long_run(&self, text: &str, start: usize, out: &mut Folded) -> Option<usize> {
+        let c = char_at(text, start);
+        let f = match &*self.tables.fold(c) {
+            Fold::Keep => c,
+            Fold::Char(d) => *d,
+            _ => return None,
+        };
+        if !is_alpha(f) {
+            return None;
+        }
+        let bytes = text.as_bytes();
+        let len = c.len_utf8();
+        let unit = &bytes[start..start + len];
+        let mut j = start;
+        while j + len <= bytes.len() && &bytes[j..j + len] == unit {
+            j += len;
+        }
+        if (j - start) / len < LONG_RUN {
+            return None;
+        }
+        let at = out.text.len();
+        out.text.push(f);
+        out.offsets.push(at, f.len_utf8(), start, j, false);
+        Some(j)
     }
 
     /// The fast path: folds the word starting at `start` if it is *simple*, and returns its end;
@@ -301,6 +341,9 @@ impl Normalizer {
             None
         };
         while j < bytes.len() {
+            if j - start >= MAX_WORD_BYTES || (letters > 0 && digits > 0) {
+                return bail(out);
+            }
             let b = bytes[j];
             let (info, len) = if b < 0x80 {
                 let info = self.tables.info(b as u32);
@@ -386,6 +429,10 @@ impl Normalizer {
         let mut prev = 0u8;
         let mut j = start;
         while j < bytes.len() {
+            // long words go to the word pass in bounded pieces (see `word_end`)
+            if j - start >= MAX_WORD_BYTES || (letters > 0 && digits > 0) {
+                return None;
+            }
             let b = bytes[j];
             if b.is_ascii_alphabetic() {
                 let l = b | 0x20;
@@ -436,10 +483,26 @@ impl Normalizer {
     }
 
     /// End of the word starting at `start`.
+    ///
+    /// A word longer than [`MAX_WORD_BYTES`] ends at the first char boundary past that length
+    /// that is not a mark or invisible character: the word pass keeps per-char scratch records,
+    /// and a hostile 10 MB "word" must not cost gigabytes. Folding a long word in pieces can
+    /// only differ at the cuts (a homoglyph or leetspeak decision, a run of repeats).
     fn word_end(&self, text: &str, start: usize) -> usize {
         let mut it = text[start..].char_indices().peekable();
         let mut prev_alnum = false;
+        let (mut prev, mut run_start) = ('\0', 0);
         while let Some((off, c)) = it.next() {
+            if c != prev {
+                run_start = off;
+            }
+            prev = c;
+            if off >= MAX_WORD_BYTES && !matches!(&*self.tables.fold(c), Fold::Mark | Fold::Ignore)
+            {
+                // never cut inside a run of one letter: it must collapse as a whole
+                // (`fold_long_run` takes runs that start a piece)
+                return start + if run_start > 0 { run_start } else { off };
+            }
             if self.is_word_char(c) {
                 prev_alnum = is_alnum(c);
                 continue;
@@ -667,6 +730,9 @@ impl Normalizer {
                 n += 1;
             }
             if n == 0 || n > MAX_SPACER_RUN || j >= text.len() {
+                break;
+            }
+            if pieces.len() >= MAX_SPACED_LETTERS {
                 break;
             }
             match self.single_letter_piece(text, j) {
