@@ -178,6 +178,66 @@ pub struct Report {
     pub cues: Vec<CueHit>,
 }
 
+impl Report {
+    /// Checks that this report belongs to `text`: every hit, cue and rule span is non-empty, on
+    /// char boundaries inside the text, with `text == original[start..end]`; hits are ordered by
+    /// start; scores lie in `[0, 1]`. tahrid's own tests and fuzz targets use it; a pipeline can
+    /// use it to catch a report paired with the wrong text.
+    ///
+    /// ```
+    /// use tahrid::Tagger;
+    /// let text = "kill the r4f1d4h";
+    /// let report = Tagger::default().tag(text);
+    /// assert!(report.validate(text).is_ok());
+    /// assert!(report.validate("another text").is_err());
+    /// ```
+    pub fn validate(&self, text: &str) -> Result<(), String> {
+        let span = |what: String, start: usize, end: usize, span_text: &str| {
+            if start >= end
+                || end > text.len()
+                || !text.is_char_boundary(start)
+                || !text.is_char_boundary(end)
+            {
+                Err(format!(
+                    "{what} {start}..{end} is empty or off the text's char boundaries (length {})",
+                    text.len()
+                ))
+            } else if span_text != &text[start..end] {
+                Err(format!("{what} text differs from original[{start}..{end}]"))
+            } else {
+                Ok(())
+            }
+        };
+        let mut prev = 0;
+        for h in &self.hits {
+            span(format!("hit `{}`", h.entry), h.start, h.end, &h.text)?;
+            if h.start < prev {
+                return Err(format!("hit `{}` at {} is out of order", h.entry, h.start));
+            }
+            prev = h.start;
+        }
+        for c in &self.cues {
+            span(format!("cue {}", c.kind.as_str()), c.start, c.end, &c.text)?;
+        }
+        for r in &self.rules {
+            span(format!("rule `{}`", r.rule), r.start, r.end, &r.text)?;
+        }
+        let v = &self.verdict;
+        let scores = [
+            v.score,
+            v.scores.sectarian_hate,
+            v.scores.incitement,
+            v.scores.extremist_propaganda,
+            v.scores.reporting,
+            v.scores.neutral,
+        ];
+        if scores.iter().any(|s| !(0.0..=1.0).contains(s)) {
+            return Err(format!("a score is outside [0, 1]: {scores:?}"));
+        }
+        Ok(())
+    }
+}
+
 /// One output record of a batch run: an id, and a report or an error.
 ///
 /// Serializes as the design's record: `{"id":…,"lang":…,"verdict":…,"hits":[…],"error":null}`,

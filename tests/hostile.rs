@@ -56,38 +56,11 @@ fn check_fold(text: &str) -> tahrid::normalize::Folded {
     folded
 }
 
-/// Checks one span of a report: non-empty, on char boundaries inside the text, and its text is
-/// `original[start..end]`.
-fn check_span(text: &str, what: &str, start: usize, end: usize, span_text: &str) {
-    assert!(
-        start < end
-            && end <= text.len()
-            && text.is_char_boundary(start)
-            && text.is_char_boundary(end),
-        "{what} {start}..{end} off the text's char boundaries (text length {})",
-        text.len()
-    );
-    assert!(
-        span_text == &text[start..end],
-        "{what} text differs from original[{start}..{end}]"
-    );
-}
-
-/// Checks a report against the text it came from: hits, cues and rules.
+/// Checks a report against the text it came from: hits, cues and rules (`Report::validate`).
 fn check_report(text: &str, report: &Report) {
-    let mut prev = 0;
-    for h in &report.hits {
-        check_span(text, &format!("hit `{}`", h.entry), h.start, h.end, &h.text);
-        assert!(h.start >= prev, "hits out of order");
-        prev = h.start;
+    if let Err(e) = report.validate(text) {
+        panic!("{e}");
     }
-    for c in &report.cues {
-        check_span(text, &format!("cue {:?}", c.kind), c.start, c.end, &c.text);
-    }
-    for r in &report.rules {
-        check_span(text, &format!("rule `{}`", r.rule), r.start, r.end, &r.text);
-    }
-    assert!((0.0..=1.0).contains(&report.verdict.score));
 }
 
 /// Folds and tags `text`, checks both, and returns the report.

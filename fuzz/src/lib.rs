@@ -357,42 +357,13 @@ pub fn check_fold(text: &str) {
     assert_eq!(n.fold_str(text), f, "fold_str differs for {text:?}");
 }
 
-/// Checks one span of a report: non-empty, on char boundaries inside the text, and its text is
-/// `original[start..end]`.
-fn check_span(text: &str, what: &str, start: usize, end: usize, span_text: &str) {
-    assert!(
-        start < end
-            && end <= text.len()
-            && text.is_char_boundary(start)
-            && text.is_char_boundary(end),
-        "{what} {start}..{end} off the text's char boundaries in {text:?} (len {})",
-        text.len()
-    );
-    assert_eq!(span_text, &text[start..end], "{what} text for {text:?}");
-}
-
-/// Checks a report against the text: every hit, cue and rule span non-empty, on char
-/// boundaries inside the text, with `text == original[start..end]`; hits ordered by start;
-/// scores in `[0, 1]`. Panics on a violation.
+/// Checks a report against the text (`Report::validate`: every hit, cue and rule span
+/// non-empty, on char boundaries inside the text, with `text == original[start..end]`; hits
+/// ordered by start; scores in `[0, 1]`). Panics on a violation.
 pub fn check_report(text: &str, report: &Report) {
-    let mut prev = 0;
-    for h in &report.hits {
-        check_span(text, &format!("hit `{}`", h.entry), h.start, h.end, &h.text);
-        assert!(h.start >= prev, "hits out of order in {text:?}");
-        prev = h.start;
+    if let Err(e) = report.validate(text) {
+        panic!("{e} in {text:?}");
     }
-    for c in &report.cues {
-        check_span(text, &format!("cue {:?}", c.kind), c.start, c.end, &c.text);
-    }
-    for r in &report.rules {
-        check_span(text, &format!("rule `{}`", r.rule), r.start, r.end, &r.text);
-    }
-    let v = &report.verdict;
-    assert!(
-        (0.0..=1.0).contains(&v.score),
-        "score {} for {text:?}",
-        v.score
-    );
 }
 
 /// Folds `text` ([`check_fold`]), tags it and checks the report; also checks that `explain`
