@@ -285,12 +285,7 @@ impl Matcher {
     /// language) if that language's morphology accepts the word, else the first language
     /// that does. An exclude rule that fires for any of them cancels the entry's match, and so
     /// does a `requires` rule of the preferred language that finds no supporting word.
-    pub(crate) fn find(
-        &self,
-        folded: &str,
-        lexicon: &Lexicon,
-        preferred: Option<Lang>,
-    ) -> Vec<RawHit> {
+    pub(crate) fn find(&self, folded: &str, preferred: Option<Lang>) -> Vec<RawHit> {
         let mut hits: Vec<RawHit> = Vec::new();
         for m in self.ac.find_overlapping_iter(folded) {
             let (s, e) = (m.start(), m.end());
@@ -333,7 +328,7 @@ impl Matcher {
                 }
             }
         }
-        resolve(&mut hits, lexicon);
+        resolve(&mut hits);
         hits
     }
 
@@ -573,8 +568,7 @@ fn prev_word(t: &str, s: usize) -> Option<&str> {
 }
 
 /// Drops hits of an entry that lie inside a longer hit of the same entry, and orders the rest.
-fn resolve(hits: &mut Vec<RawHit>, lexicon: &Lexicon) {
-    let _ = lexicon;
+fn resolve(hits: &mut Vec<RawHit>) {
     hits.sort_by(|a, b| {
         (
             a.entry,

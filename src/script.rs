@@ -34,13 +34,6 @@ impl Script {
     #[inline]
     pub fn of(c: char) -> Script {
         let cp = c as u32;
-        if cp < 0x80 {
-            return if c.is_ascii_alphabetic() {
-                Script::Latin
-            } else {
-                Script::Other
-            };
-        }
         if (cp as usize) < TABLE_LIMIT {
             return SCRIPTS[(table()[cp as usize] >> 4) as usize];
         }

@@ -277,9 +277,7 @@ impl Tagger {
     ) -> Report {
         let inner = &*self.inner;
         let guess = guess_lang(text);
-        let raw = inner
-            .matcher
-            .find(folded.as_str(), &inner.lexicon, Lang::parse(guess));
+        let raw = inner.matcher.find(folded.as_str(), Lang::parse(guess));
         let ft = folded.as_str();
         let hit_in: Vec<HitIn> = raw
             .iter()
