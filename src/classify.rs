@@ -185,6 +185,20 @@ impl Weights {
         }
     }
 
+    /// What a hit or rule in this role adds to `reporting`.
+    fn reporting_weight(&self, r: Role) -> f32 {
+        match r {
+            Role::Mention => self.mention_hit,
+            Role::Counter => self.counter_hit,
+            Role::Use | Role::Negated => 0.0,
+        }
+    }
+
+    /// A hit's weight toward its label.
+    fn hit_weight(&self, h: &Hit) -> f32 {
+        f32::from(h.severity) / 3.0 * self.ambiguity_factor(h.ambiguity) * self.role_factor(h.role)
+    }
+
     fn role_factor(&self, r: Role) -> f32 {
         match r {
             Role::Use => self.role[0],
@@ -267,16 +281,14 @@ pub fn verdict(hits: &[Hit], cues: &[CueHit], rules: &[RuleHit], w: &Weights) ->
     // Repetitions of one entry are one piece of evidence: the strongest occurrence counts.
     let mut best_of_entry: std::collections::HashMap<&str, f32> = std::collections::HashMap::new();
     for h in hits {
-        let weight =
-            f32::from(h.severity) / 3.0 * w.ambiguity_factor(h.ambiguity) * w.role_factor(h.role);
+        let weight = w.hit_weight(h);
         let e = best_of_entry.entry(h.entry.as_str()).or_insert(0.0);
         *e = e.max(weight);
     }
     let mut counted: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for (i, h) in hits.iter().enumerate() {
         let label = label_for(h.category);
-        let weight =
-            f32::from(h.severity) / 3.0 * w.ambiguity_factor(h.ambiguity) * w.role_factor(h.role);
+        let weight = w.hit_weight(h);
         let mut line = format!(
             "hit {i} `{}` ({}, {} ambiguity, {}) -> {}",
             h.entry,
@@ -293,11 +305,7 @@ pub fn verdict(hits: &[Hit], cues: &[CueHit], rules: &[RuleHit], w: &Weights) ->
             harm[slot(label)].add(weight);
             line.push_str(&format!(" +{weight:.2}"));
         }
-        let r = match h.role {
-            Role::Mention => w.mention_hit,
-            Role::Counter => w.counter_hit,
-            _ => 0.0,
-        };
+        let r = w.reporting_weight(h.role);
         if r > 0.0 {
             report.add(r);
             line.push_str(&format!(", reporting +{r:.2}"));
@@ -319,11 +327,7 @@ pub fn verdict(hits: &[Hit], cues: &[CueHit], rules: &[RuleHit], w: &Weights) ->
             role_str(r.role),
             label.as_str()
         );
-        let rw = match r.role {
-            Role::Mention => w.mention_hit,
-            Role::Counter => w.counter_hit,
-            _ => 0.0,
-        };
+        let rw = w.reporting_weight(r.role);
         if rw > 0.0 {
             report.add(rw);
             line.push_str(&format!(", reporting +{rw:.2}"));

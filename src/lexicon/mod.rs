@@ -466,18 +466,20 @@ impl Ctx<'_> {
         self.string_list(field, v)?
             .iter()
             .enumerate()
-            .map(|(i, s)| {
-                Lang::parse(s).ok_or_else(|| {
-                    self.err(
-                        format!("{field}[{i}]"),
-                        format!(
-                            "unknown language `{s}` (expected one of {})",
-                            Lang::expected()
-                        ),
-                    )
-                })
-            })
+            .map(|(i, s)| self.lang(&format!("{field}[{i}]"), s))
             .collect()
+    }
+
+    fn lang(&self, field: &str, code: &str) -> Result<Lang, LexiconError> {
+        Lang::parse(code).ok_or_else(|| {
+            self.err(
+                field,
+                format!(
+                    "unknown language `{code}` (expected one of {})",
+                    Lang::expected()
+                ),
+            )
+        })
     }
 
     fn deny_unknown(&self, table: &Table, known: &[&str]) -> Result<(), LexiconError> {
@@ -577,15 +579,7 @@ fn parse_entry(
         Some(Value::Table(vt)) if !vt.is_empty() => {
             for (code, list) in vt {
                 let field = format!("variants.{code}");
-                let lang = Lang::parse(code).ok_or_else(|| {
-                    ctx.err(
-                        &field,
-                        format!(
-                            "unknown language `{code}` (expected one of {})",
-                            Lang::expected()
-                        ),
-                    )
-                })?;
+                let lang = ctx.lang(&field, code)?;
                 let list = ctx.string_list(&field, list)?;
                 if list.is_empty() {
                     return Err(ctx.err(&field, "no variants"));
@@ -622,15 +616,7 @@ fn parse_entry(
         Some(Value::Table(mt)) => {
             for (code, class) in mt {
                 let field = format!("morphology.{code}");
-                let lang = Lang::parse(code).ok_or_else(|| {
-                    ctx.err(
-                        &field,
-                        format!(
-                            "unknown language `{code}` (expected one of {})",
-                            Lang::expected()
-                        ),
-                    )
-                })?;
+                let lang = ctx.lang(&field, code)?;
                 if !variants.contains_key(&lang) {
                     return Err(ctx.err(&field, format!("no variants for `{code}`")));
                 }
