@@ -389,13 +389,26 @@ pub fn verdict(hits: &[Hit], cues: &[CueHit], rules: &[RuleHit], w: &Weights) ->
             (1.0 - damp) * 100.0
         ));
     }
-    let mut scores = Scores {
+    let scores = Scores {
         sectarian_hate: harm[0].score() * damp,
         incitement: harm[1].score() * damp,
         extremist_propaganda: harm[2].score() * damp,
         reporting,
         neutral: 0.0,
     };
+    decide(scores, subject, w, reasons)
+}
+
+/// Step 5 of the [module docs](self): picks the label from harmful and reporting scores
+/// (`scores.neutral` is recomputed). `subject`: the text has a hit, a composite or a group
+/// name for a report to be about. Also used by the model cascade on combined scores.
+pub(crate) fn decide(
+    mut scores: Scores,
+    subject: bool,
+    w: &Weights,
+    mut reasons: Vec<String>,
+) -> Verdict {
+    let reporting = scores.reporting;
     // the most severe label that reaches the threshold: a call to violence against a group is
     // also hate, and IS propaganda that names a slur is also hate, but the label says the worst
     let severity = [
@@ -432,6 +445,7 @@ pub fn verdict(hits: &[Hit], cues: &[CueHit], rules: &[RuleHit], w: &Weights) ->
         score,
         scores,
         reasons,
+        model: None,
     }
 }
 

@@ -33,7 +33,9 @@
 //!    document cues, and composite rules (a violence verb near a target; a hostile predicate).
 //! 4. [`classify`]: a verdict with scores per label and the reasons behind them; weights are
 //!    data (`models/context/weights.toml`).
-//! 5. [`report`]: the serde output record.
+//! 5. [`model`] (optional): a cascade that sends the texts the rules flag to a model
+//!    (rust-bert with the `transformer` feature) and combines both stages' scores.
+//! 6. [`report`]: the serde output record.
 //!
 //! The data lives in `models/`: the lexicon (`models/lexicon/*.toml`, see [`lexicon`]) and the
 //! folding tables (`models/normalize/*.tsv`). The default lexicon is embedded in the crate.
@@ -45,11 +47,12 @@ pub mod context;
 pub mod error;
 pub mod lexicon;
 mod matcher;
+pub mod model;
 pub mod normalize;
 pub mod report;
 pub mod script;
 mod tagger;
 
 pub use error::{Error, LexiconError};
-pub use report::{CueHit, Hit, Label, Record, Report, Role, RuleHit, Verdict};
+pub use report::{CueHit, Hit, Label, ModelOpinion, Record, Report, Role, RuleHit, Verdict};
 pub use tagger::{Explanation, Tagger, TaggerBuilder};

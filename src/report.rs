@@ -136,6 +136,17 @@ pub struct Scores {
 }
 
 impl Scores {
+    /// Sets the score of one label.
+    pub fn set(&mut self, label: Label, value: f32) {
+        match label {
+            Label::SectarianHate => self.sectarian_hate = value,
+            Label::Incitement => self.incitement = value,
+            Label::ExtremistPropaganda => self.extremist_propaganda = value,
+            Label::Reporting => self.reporting = value,
+            Label::Neutral => self.neutral = value,
+        }
+    }
+
     /// The score of one label.
     pub fn get(&self, label: Label) -> f32 {
         match label {
@@ -159,6 +170,25 @@ pub struct Verdict {
     pub scores: Scores,
     /// Human-readable reasons, naming the hits (by index) behind the scores.
     pub reasons: Vec<String>,
+    /// What the model stage said, when the cascade sent the text to a model (extension; absent
+    /// from the record otherwise). `scores` above are then the combined scores.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<ModelOpinion>,
+}
+
+/// The model stage's contribution to a verdict; see [`crate::model`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelOpinion {
+    /// The model's name.
+    pub name: String,
+    /// The model's weight in the combination (`combined = (1 − w)·rules + w·model`).
+    pub weight: f32,
+    /// The model's own score per label it knows.
+    pub scores: std::collections::BTreeMap<String, f32>,
+    /// The rules' scores before the combination.
+    pub rules: Scores,
+    /// The rules' label before the combination.
+    pub rules_label: Label,
 }
 
 /// Everything tahrid says about one text.

@@ -11,6 +11,7 @@ use crate::context::{self, Cues, HitIn, Reach};
 use crate::error::Error;
 use crate::lexicon::{Lang, Lexicon};
 use crate::matcher::Matcher;
+use crate::model::{CascadePolicy, ModelStage, TextModel};
 use crate::normalize::{Folded, Normalizer};
 use crate::report::{CueHit, Hit, Report, Role, RuleHit};
 use crate::script::guess_lang;
@@ -42,6 +43,8 @@ struct Inner {
     matcher: Matcher,
     cues: Cues,
     weights: Weights,
+    model: Option<ModelStage>,
+    policy: CascadePolicy,
 }
 
 /// Builds a [`Tagger`]; see [`Tagger::builder`].
@@ -55,6 +58,8 @@ pub struct TaggerBuilder {
     dfa: bool,
     cues: Option<Cues>,
     weights: Option<Weights>,
+    model: Option<ModelStage>,
+    policy: Option<CascadePolicy>,
 }
 
 impl TaggerBuilder {
@@ -151,6 +156,32 @@ impl TaggerBuilder {
         self
     }
 
+    /// Add a model stage: texts the [cascade policy](CascadePolicy) routes (by default, every
+    /// text with a hit) are rescored by `model`, and the verdict combines both (see
+    /// [`crate::model`]). With the `transformer` feature,
+    /// [`Transformer`](crate::model::transformer::Transformer) loads rust-bert models from
+    /// local files.
+    pub fn model(mut self, model: impl TextModel + 'static) -> Self {
+        self.model = Some(ModelStage {
+            model: Arc::new(model),
+            policy: CascadePolicy::default(),
+        });
+        self
+    }
+
+    /// Use another cascade policy than the embedded `models/cascade/policy.toml`.
+    ///
+    /// ```
+    /// use tahrid::model::CascadePolicy;
+    /// use tahrid::Tagger;
+    /// let tagger = Tagger::builder().cascade(CascadePolicy::everything()).build().unwrap();
+    /// assert!(tagger.cascade().all);
+    /// ```
+    pub fn cascade(mut self, policy: CascadePolicy) -> Self {
+        self.policy = Some(policy);
+        self
+    }
+
     /// Loads and validates everything and compiles the matcher.
     pub fn build(self) -> Result<Tagger, Error> {
         let mut lexicon = match (self.lexicon, self.lexicon_path) {
@@ -165,6 +196,7 @@ impl TaggerBuilder {
             lexicon.extend(Lexicon::from_path(p)?)?;
         }
         let normalizer = self.normalizer.unwrap_or_default();
+        let policy = self.policy.unwrap_or_default();
         let matcher = Matcher::build(&lexicon, &normalizer, self.dfa)?;
         Ok(Tagger {
             inner: Arc::new(Inner {
@@ -180,6 +212,11 @@ impl TaggerBuilder {
                     }
                 },
                 weights: self.weights.unwrap_or_else(|| Weights::embedded().clone()),
+                model: self.model.map(|mut stage| {
+                    stage.policy = policy.clone();
+                    stage
+                }),
+                policy,
             }),
         })
     }
@@ -227,7 +264,18 @@ impl Tagger {
         self.inner.matcher.pattern_count()
     }
 
-    /// Tags one text. Never panics, whatever the input.
+    /// The cascade policy (used only when a model stage is set).
+    pub fn cascade(&self) -> &CascadePolicy {
+        &self.inner.policy
+    }
+
+    /// The model stage's model name, if any.
+    pub fn model_name(&self) -> Option<&str> {
+        self.inner.model.as_ref().map(|m| m.model.name())
+    }
+
+    /// Tags one text, running the model stage if there is one and the policy routes the text.
+    /// Never panics, whatever the input.
     ///
     /// ```
     /// use tahrid::Tagger;
@@ -235,6 +283,25 @@ impl Tagger {
     /// assert!(report.hits.is_empty()); // "the states rejecting the agreement"
     /// ```
     pub fn tag(&self, text: &str) -> Report {
+        let mut report = self.tag_rules(text);
+        if let Some(stage) = &self.inner.model {
+            stage.run(
+                &[text],
+                std::slice::from_mut(&mut report),
+                &self.inner.weights,
+            );
+        }
+        report
+    }
+
+    /// Tags one text with the rules stages only, skipping any model stage.
+    ///
+    /// ```
+    /// use tahrid::Tagger;
+    /// let t = Tagger::default();
+    /// assert_eq!(t.tag_rules("rafidah"), t.tag("rafidah")); // no model: the same
+    /// ```
+    pub fn tag_rules(&self, text: &str) -> Report {
         thread_local! {
             static FOLDED: std::cell::RefCell<Folded> = std::cell::RefCell::new(Folded::default());
         }
@@ -244,7 +311,10 @@ impl Tagger {
                 self.report(text, &folded, None)
             }
             // re-entered on this thread (cannot happen through the public API); no reuse
-            Err(_) => self.explain(text).report,
+            Err(_) => {
+                let folded = self.inner.normalizer.fold(text);
+                self.report(text, &folded, None)
+            }
         })
     }
 
@@ -260,7 +330,14 @@ impl Tagger {
     pub fn explain(&self, text: &str) -> Explanation {
         let folded = self.inner.normalizer.fold(text);
         let mut folded_spans = Vec::new();
-        let report = self.report(text, &folded, Some(&mut folded_spans));
+        let mut report = self.report(text, &folded, Some(&mut folded_spans));
+        if let Some(stage) = &self.inner.model {
+            stage.run(
+                &[text],
+                std::slice::from_mut(&mut report),
+                &self.inner.weights,
+            );
+        }
         Explanation {
             folded,
             folded_spans,
@@ -361,8 +438,18 @@ impl Tagger {
     /// let reports = Tagger::default().tag_batch(&["rafidah", "hello", "روافض"]);
     /// assert_eq!(reports.iter().map(|r| r.hits.len()).collect::<Vec<_>>(), [1, 0, 1]);
     /// ```
+    ///
+    /// With a model stage, the rules run in parallel first, then the routed texts go to the
+    /// model in length-sorted batches (the model parallelises inside each batch).
     pub fn tag_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<Report> {
-        texts.par_iter().map(|t| self.tag(t.as_ref())).collect()
+        let mut reports: Vec<Report> = texts
+            .par_iter()
+            .map(|t| self.tag_rules(t.as_ref()))
+            .collect();
+        if let Some(stage) = &self.inner.model {
+            stage.run(texts, &mut reports, &self.inner.weights);
+        }
+        reports
     }
 }
 

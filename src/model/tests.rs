@@ -1,0 +1,266 @@
+//! Cascade routing, windows and combination, with stand-in models (no libtorch needed).
+use super::*;
+use crate::Tagger;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// Gives fixed scores and records what it saw.
+#[derive(Debug, Default)]
+struct Fixed {
+    scores: LabelScores,
+    seen: Mutex<Vec<Vec<String>>>,
+}
+
+impl TextModel for Fixed {
+    fn name(&self) -> &str {
+        "fixed"
+    }
+    fn score_batch(&self, texts: &[&str]) -> Result<Vec<LabelScores>, ModelError> {
+        self.seen
+            .lock()
+            .unwrap()
+            .push(texts.iter().map(|t| t.to_string()).collect());
+        Ok(vec![self.scores; texts.len()])
+    }
+}
+
+#[derive(Debug)]
+struct Broken(AtomicUsize);
+
+impl TextModel for Broken {
+    fn name(&self) -> &str {
+        "broken"
+    }
+    fn score_batch(&self, texts: &[&str]) -> Result<Vec<LabelScores>, ModelError> {
+        match self.0.fetch_add(1, Ordering::SeqCst) {
+            0 => Err(ModelError::Inference("out of memory".into())),
+            1 => panic!("tensor shape mismatch"),
+            _ => Ok(vec![LabelScores::new(); texts.len() + 1]),
+        }
+    }
+}
+
+#[test]
+fn embedded_policy_parses() {
+    let p = CascadePolicy::embedded();
+    assert!(p.any_hit && !p.all);
+    assert!(p.max_batch > 0 && p.window_chars > 0);
+    assert!((0.0..=1.0).contains(&p.model_weight));
+}
+
+#[test]
+fn policy_errors_name_the_field() {
+    let text = POLICY_TOML.replace("model_weight = 0.5", "model_weight = 1.5");
+    let e = CascadePolicy::from_toml_str("p.toml", &text).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "p.toml: field `combine.model_weight`: expected a number in [0, 1], got 1.5"
+    );
+    let text = POLICY_TOML.replace("max_batch = 16", "max_batch = 0");
+    let e = CascadePolicy::from_toml_str("p.toml", &text).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "p.toml: field `batch.max_batch`: expected a positive integer"
+    );
+    let text = POLICY_TOML
+        .replace("[input]\n", "[input]\nx = 1\n")
+        .replace("window_chars = 800", "");
+    let e = CascadePolicy::from_toml_str("p.toml", &text).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "p.toml: field `input.window_chars` is missing"
+    );
+    let e = CascadePolicy::from_path("no/such/policy.toml").unwrap_err();
+    assert!(e
+        .to_string()
+        .starts_with("no/such/policy.toml: cannot read"));
+}
+
+#[test]
+fn routing_follows_the_policy() {
+    let model = Arc::new(Fixed {
+        scores: LabelScores::new().with(Label::SectarianHate, 0.9),
+        ..Fixed::default()
+    });
+    let tagger = Tagger::builder().model(model.clone()).build().unwrap();
+    let texts = [
+        "the weather is fine",
+        "the rafidah are here",
+        "a long day",
+        "the nawasib",
+    ];
+    let reports = tagger.tag_batch(&texts);
+    let routed: Vec<bool> = reports.iter().map(|r| r.verdict.model.is_some()).collect();
+    assert_eq!(routed, [false, true, false, true]);
+    // one batch, sorted by length
+    let seen = model.seen.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        vec![vec![
+            "the nawasib".to_string(),
+            "the rafidah are here".to_string()
+        ]]
+    );
+    // route.all: everything, in batches of max_batch
+    let model = Arc::new(Fixed::default());
+    let policy = CascadePolicy {
+        max_batch: 3,
+        ..CascadePolicy::everything()
+    };
+    let tagger = Tagger::builder()
+        .model(model.clone())
+        .cascade(policy)
+        .build()
+        .unwrap();
+    let reports = tagger.tag_batch(&texts);
+    assert!(reports.iter().all(|r| r.verdict.model.is_some()));
+    let sizes: Vec<usize> = model.seen.lock().unwrap().iter().map(|b| b.len()).collect();
+    assert_eq!(sizes, [3, 1]);
+}
+
+#[test]
+fn band_routes_cue_only_texts() {
+    let tagger = Tagger::default();
+    let report = tagger.tag("kill them all");
+    assert!(report.hits.is_empty(), "{:?}", report.hits);
+    let s = report.verdict.scores;
+    let harm = s
+        .incitement
+        .max(s.sectarian_hate)
+        .max(s.extremist_propaganda);
+    let policy = CascadePolicy {
+        any_hit: false,
+        band: (0.0, 1.01),
+        ..CascadePolicy::default()
+    };
+    assert_eq!(policy.routes(&report), harm >= 0.0);
+    let policy = CascadePolicy {
+        any_hit: false,
+        band: (harm + 0.01, 1.01),
+        ..CascadePolicy::default()
+    };
+    assert!(!policy.routes(&report));
+}
+
+#[test]
+fn the_model_can_confirm_or_overrule() {
+    let w = Weights::embedded();
+    let tagger = Tagger::default();
+    // a medium-ambiguity term alone: neutral by the rules
+    let rules = tagger.tag("the nawasib are back");
+    assert_eq!(rules.verdict.label, Label::Neutral);
+    let policy = CascadePolicy::default();
+    let mut confirmed = rules.clone();
+    let hate = LabelScores::new()
+        .with(Label::SectarianHate, 0.95)
+        .with(Label::Neutral, 0.05);
+    policy.combine(&mut confirmed, "m", &hate, w);
+    assert_eq!(confirmed.verdict.label, Label::SectarianHate);
+    let expect = 0.5 * rules.verdict.scores.sectarian_hate + 0.5 * 0.95;
+    assert!((confirmed.verdict.scores.sectarian_hate - expect).abs() < 1e-6);
+    let opinion = confirmed.verdict.model.as_ref().unwrap();
+    assert_eq!(opinion.rules_label, Label::Neutral);
+    assert_eq!(opinion.scores["sectarian_hate"], 0.95);
+    assert!(confirmed
+        .verdict
+        .reasons
+        .iter()
+        .any(|r| r.starts_with("model `m` (weight 0.50): sectarian_hate 0.95, neutral 0.05")));
+    // a plain slur: hate by the rules; a model that reads reporting pulls it down
+    let rules = tagger.tag("death to the rafidah");
+    assert!(rules.verdict.label.is_harmful());
+    let mut overruled = rules.clone();
+    let calm = LabelScores::new()
+        .with(Label::SectarianHate, 0.0)
+        .with(Label::Incitement, 0.0)
+        .with(Label::ExtremistPropaganda, 0.0)
+        .with(Label::Reporting, 0.0)
+        .with(Label::Neutral, 1.0);
+    let zero_weight = CascadePolicy {
+        model_weight: 0.0,
+        ..CascadePolicy::default()
+    };
+    zero_weight.combine(&mut overruled, "m", &calm, w);
+    assert_eq!(
+        overruled.verdict.label, rules.verdict.label,
+        "weight 0 changes nothing"
+    );
+    assert_eq!(overruled.verdict.scores, rules.verdict.scores);
+    let mut overruled = rules.clone();
+    let full = CascadePolicy {
+        model_weight: 1.0,
+        ..CascadePolicy::default()
+    };
+    full.combine(&mut overruled, "m", &calm, w);
+    assert_eq!(overruled.verdict.label, Label::Neutral);
+    // hits and spans are untouched
+    assert_eq!(overruled.hits, rules.hits);
+}
+
+#[test]
+fn failures_keep_the_rules_verdict() {
+    let tagger = Tagger::builder()
+        .model(Broken(AtomicUsize::new(0)))
+        .build()
+        .unwrap();
+    let plain = Tagger::default();
+    for (i, text) in ["the rafidah", "the nawasib", "the rafidah again"]
+        .iter()
+        .enumerate()
+    {
+        let report = tagger.tag(text);
+        let rules = plain.tag(text);
+        assert_eq!(report.verdict.label, rules.verdict.label);
+        assert_eq!(report.verdict.scores, rules.verdict.scores);
+        assert!(report.verdict.model.is_none());
+        let last = report.verdict.reasons.last().unwrap();
+        let expect = [
+            "model `broken` failed: inference failed: out of memory",
+            "model `broken` failed: inference failed: tensor shape mismatch",
+            "model `broken` failed: inference failed: 2 scores for 1 texts",
+        ][i];
+        assert!(last.starts_with(expect), "{last}");
+    }
+}
+
+#[test]
+fn windows_are_char_aligned_and_contain_the_focus() {
+    let tagger = Tagger::default();
+    let policy = CascadePolicy {
+        window_chars: 30,
+        ..CascadePolicy::default()
+    };
+    let pad = "ж".repeat(100);
+    for text in [
+        format!("rafidah {pad}"),
+        format!("{pad} rafidah"),
+        format!("{pad} rafidah {pad}"),
+        format!("{pad} {pad}"),
+        "short rafidah".to_string(),
+    ] {
+        let report = tagger.tag(&text);
+        let w = policy.window(&text, &report);
+        assert!(w.chars().count() <= 30);
+        assert!(text.contains(w));
+        if text.chars().count() <= 30 {
+            assert_eq!(w, text);
+        } else {
+            assert_eq!(w.chars().count(), 30);
+        }
+        if !report.hits.is_empty() {
+            assert!(w.contains("rafidah"), "{w}");
+        }
+    }
+}
+
+#[test]
+fn label_scores_clamp_and_drop_nan() {
+    let s = LabelScores::new()
+        .with(Label::Incitement, 1.5)
+        .with(Label::Reporting, f32::NAN)
+        .with(Label::Neutral, -1.0);
+    assert_eq!(s.get(Label::Incitement), Some(1.0));
+    assert_eq!(s.get(Label::Reporting), None);
+    assert_eq!(s.get(Label::Neutral), Some(0.0));
+    assert_eq!(s.iter().count(), 2);
+}
