@@ -7,6 +7,9 @@
 //!   --errors N       how many worst errors to show per direction (default 15)
 //!   --lexicon PATH   a lexicon directory or file instead of the embedded default
 //!   --min-f1 X       exit 1 unless harmful-vs-benign F1 reaches X (for CI gates)
+//!   --model DIR      rescore through the model cascade (needs `--features transformer`)
+//!   --head PATH      with --model: a linear head (from examples/train_head.rs)
+//!   --no-bank        with --model: leave out the default exemplar bank (tahrid's fixtures)
 //! ```
 //!
 //! Labels: `sectarian_hate`, `incitement`, `extremist_propaganda` are harmful; `reporting`
@@ -37,6 +40,38 @@ struct Args {
     /// Fail unless harmful-vs-benign F1 reaches this.
     #[arg(long)]
     min_f1: Option<f64>,
+    /// A transformer model directory for the cascade (needs `--features transformer`).
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// With --model: a linear head file.
+    #[arg(long)]
+    head: Option<PathBuf>,
+    /// With --model: leave out the default exemplar bank.
+    #[arg(long)]
+    no_bank: bool,
+}
+
+#[cfg(feature = "transformer")]
+fn with_model(builder: tahrid::TaggerBuilder, args: &Args) -> Result<tahrid::TaggerBuilder, String> {
+    let Some(dir) = &args.model else {
+        return Ok(builder);
+    };
+    let mut m = tahrid::model::transformer::Transformer::builder(dir);
+    if let Some(h) = &args.head {
+        m = m.head_path(h);
+    }
+    if args.no_bank {
+        m = m.default_exemplars(false);
+    }
+    Ok(builder.model(m.build().map_err(|e| e.to_string())?))
+}
+
+#[cfg(not(feature = "transformer"))]
+fn with_model(builder: tahrid::TaggerBuilder, args: &Args) -> Result<tahrid::TaggerBuilder, String> {
+    match args.model {
+        None => Ok(builder),
+        Some(_) => Err("--model needs `--features transformer`".into()),
+    }
 }
 
 struct Item {
@@ -165,7 +200,7 @@ fn main() -> ExitCode {
     if let Some(l) = &args.lexicon {
         builder = builder.lexicon_path(l);
     }
-    let tagger = match builder.build() {
+    let tagger = match with_model(builder, &args).and_then(|b| b.build().map_err(|e| e.to_string())) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("evaluate: {e}");

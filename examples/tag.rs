@@ -70,6 +70,13 @@ struct Args {
     /// Decode invalid UTF-8 lossily (U+FFFD) instead of emitting an error record.
     #[arg(long)]
     lossy: bool,
+    /// A transformer model directory (config.json, tokenizer.json, weights) for the cascade;
+    /// needs `--features transformer`.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// A cascade policy file instead of the embedded `models/cascade/policy.toml`.
+    #[arg(long)]
+    cascade: Option<PathBuf>,
 }
 
 const CHUNK_RECORDS: usize = 2048;
@@ -108,11 +115,45 @@ impl From<io::Error> for Failure {
     }
 }
 
+#[cfg(feature = "transformer")]
+fn with_model(
+    builder: tahrid::TaggerBuilder,
+    dir: &std::path::Path,
+    threads: Option<usize>,
+) -> Result<tahrid::TaggerBuilder, Failure> {
+    use tahrid::model::transformer::{set_threads, Transformer};
+    if let Some(n) = threads {
+        set_threads(n);
+    }
+    let model = Transformer::load(dir)
+        .map_err(|e| Failure::Fatal(format!("cannot load the model: {e}")))?;
+    Ok(builder.model(model))
+}
+
+#[cfg(not(feature = "transformer"))]
+fn with_model(
+    _: tahrid::TaggerBuilder,
+    _: &std::path::Path,
+    _: Option<usize>,
+) -> Result<tahrid::TaggerBuilder, Failure> {
+    Err(Failure::Fatal(
+        "--model needs the transformer stage: rebuild with `--features transformer` (see the README)".into(),
+    ))
+}
+
 fn run(args: &Args) -> Result<(), Failure> {
     // a batch run: the DFA's extra build time is repaid after a few megabytes
     let mut builder = Tagger::builder().dfa(true);
     if let Some(path) = &args.lexicon {
         builder = builder.lexicon_path(path);
+    }
+    if let Some(path) = &args.cascade {
+        let policy = tahrid::model::CascadePolicy::from_path(path)
+            .map_err(|e| Failure::Fatal(format!("invalid cascade policy: {e}")))?;
+        builder = builder.cascade(policy);
+    }
+    if let Some(dir) = &args.model {
+        builder = with_model(builder, dir, args.threads)?;
     }
     let tagger = builder
         .build()

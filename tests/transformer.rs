@@ -510,8 +510,13 @@ fn cascade_routes_only_flagged_texts_and_batches_match_singles() {
         "bert",
         9,
     );
+    let any_hit = CascadePolicy {
+        any_hit: true,
+        ..CascadePolicy::default()
+    };
     let tagger = Tagger::builder()
         .model(Transformer::load(&d).unwrap())
+        .cascade(any_hit)
         .build()
         .unwrap();
     assert_eq!(
@@ -547,6 +552,14 @@ fn cascade_routes_only_flagged_texts_and_batches_match_singles() {
             assert_eq!(m.scores.len(), 3);
         }
     }
+    // the default policy: only the uncertain band
+    let band = Tagger::builder()
+        .model(Transformer::load(&d).unwrap())
+        .build()
+        .unwrap();
+    let reports = band.tag_batch(&["the nawasib are back", "death to the rafidah all of them"]);
+    assert!(reports[0].verdict.model.is_some(), "one medium-ambiguity term: uncertain");
+    assert!(reports[1].verdict.model.is_none(), "a slur in a call to violence: certain");
     // route everything
     let all = Tagger::builder()
         .model(Transformer::load(&d).unwrap())

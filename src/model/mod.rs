@@ -5,10 +5,13 @@
 //! tags every text, a [`CascadePolicy`] picks the texts worth a second opinion, and only those
 //! reach the model. The policy is data (`models/cascade/policy.toml`):
 //!
-//! 1. **Route.** A text goes to the model when it has a lexicon hit (`route.any_hit`), or when
-//!    its highest harmful rules score lies in `route.band` (a violence cue or an honorific
-//!    without a lexicon term), or always (`route.all`, the baseline a cascade is measured
-//!    against).
+//! 1. **Route.** A text goes to the model when the model could change its verdict: when its
+//!    highest harmful rules score `r` lies in the *uncertain band* where
+//!    `(1 − w)·r + w·m` crosses the threshold `t` for a model score `m` between
+//!    `1 − route.confidence` and `route.confidence` (`w` = `combine.model_weight`). With the
+//!    embedded `t = 0.5`, `w = 0.5` and confidence 0.8, the band is `[0.2, 0.8)`: see
+//!    [`CascadePolicy::band`]. Optionally also every text with a lexicon hit (`route.any_hit`),
+//!    or every text (`route.all`, the baseline a cascade is measured against).
 //! 2. **Window.** The model sees all of a short text, else `input.window_chars` characters
 //!    centred on the most severe hit (or the first rule or cue): the part the rules found.
 //! 3. **Batch.** Routed texts are sorted by length and sent `batch.max_batch` at a time, so
@@ -43,11 +46,12 @@
 //! }
 //!
 //! let tagger = Tagger::builder().model(Calm).build().unwrap();
-//! let report = tagger.tag("death to the rafida");
-//! let model = report.verdict.model.as_ref().unwrap(); // the text had hits: it was routed
+//! // one medium-ambiguity term: the rules are unsure, so the model is asked
+//! let report = tagger.tag("the nawasib are back");
+//! let model = report.verdict.model.as_ref().unwrap();
 //! assert_eq!(model.name, "calm");
 //! assert!(report.verdict.scores.sectarian_hate < model.rules.sectarian_hate);
-//! assert!(tagger.tag("a quiet day").verdict.model.is_none()); // not routed
+//! assert!(tagger.tag("a quiet day").verdict.model.is_none()); // nothing to be unsure of
 //! ```
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -171,8 +175,9 @@ pub struct CascadePolicy {
     pub all: bool,
     /// Send every text with a lexicon hit.
     pub any_hit: bool,
-    /// Send texts whose highest harmful rules score lies in `[band.0, band.1)`.
-    pub band: (f32, f32),
+    /// Send texts whose verdict a model at least this sure could change (in `[0.5, 1]`); see
+    /// [`band`](CascadePolicy::band).
+    pub confidence: f32,
     /// The model sees at most this many characters of a text.
     pub window_chars: usize,
     /// Texts per model call.
@@ -193,7 +198,7 @@ impl CascadePolicy {
     /// ```
     /// use tahrid::model::CascadePolicy;
     /// let p = CascadePolicy::embedded();
-    /// assert!(p.any_hit && !p.all);
+    /// assert!(!p.all && p.confidence == 0.8);
     /// ```
     pub fn embedded() -> &'static CascadePolicy {
         static P: OnceLock<CascadePolicy> = OnceLock::new();
@@ -226,8 +231,8 @@ impl CascadePolicy {
     ///
     /// ```
     /// use tahrid::model::CascadePolicy;
-    /// let err = CascadePolicy::from_toml_str("p.toml", "[route]\nall = true").unwrap_err();
-    /// assert_eq!(err.to_string(), "p.toml: field `route.band` is missing");
+    /// let err = CascadePolicy::from_toml_str("p.toml", "[route]\nall = 1").unwrap_err();
+    /// assert_eq!(err.to_string(), "p.toml: field `route.confidence` is missing");
     /// ```
     pub fn from_toml_str(file: &str, text: &str) -> Result<CascadePolicy, ModelError> {
         let err = |message: String| ModelError::Config {
@@ -269,14 +274,10 @@ impl CascadePolicy {
                 .map(|n| n as usize)
                 .ok_or_else(|| err(format!("field `{path}`: expected a positive integer")))
         };
-        let band = match get("route.band")?.as_array().map(|a| a.as_slice()) {
-            Some([lo, hi]) => (number(lo, "route.band")?, number(hi, "route.band")?),
-            _ => return Err(err("field `route.band`: expected [low, high]".into())),
-        };
-        if !(band.0 >= 0.0 && band.0 <= band.1) {
+        let confidence = number(get("route.confidence")?, "route.confidence")?;
+        if !(0.5..=1.0).contains(&confidence) {
             return Err(err(format!(
-                "field `route.band`: expected 0 <= low <= high, got [{}, {}]",
-                band.0, band.1
+                "field `route.confidence`: expected a number in [0.5, 1], got {confidence}"
             )));
         }
         let model_weight = number(get("combine.model_weight")?, "combine.model_weight")?;
@@ -288,25 +289,52 @@ impl CascadePolicy {
         Ok(CascadePolicy {
             all: boolean("route.all")?,
             any_hit: boolean("route.any_hit")?,
-            band,
+            confidence,
             window_chars: count("input.window_chars")?,
             max_batch: count("batch.max_batch")?,
             model_weight,
         })
     }
 
-    /// Whether a text with this rules report goes to the model.
+    /// The uncertain band `[low, high)` of harmful rules scores whose verdict a model score
+    /// in `[1 − confidence, confidence]` can change, under threshold `w.threshold` and weight
+    /// `model_weight`: `low = (t − w·c) / (1 − w)`, `high = (t − w·(1 − c)) / (1 − w)`. Empty
+    /// when the model has no weight; everything when it has all of it.
     ///
     /// ```
+    /// use tahrid::classify::Weights;
+    /// use tahrid::model::CascadePolicy;
+    /// let (low, high) = CascadePolicy::embedded().band(Weights::embedded());
+    /// assert!((low - 0.2).abs() < 1e-6 && (high - 0.8).abs() < 1e-6);
+    /// ```
+    pub fn band(&self, w: &Weights) -> (f32, f32) {
+        let (t, m, c) = (w.threshold, self.model_weight, self.confidence);
+        if m <= 0.0 {
+            return (f32::INFINITY, f32::INFINITY);
+        }
+        if m >= 1.0 {
+            return (f32::NEG_INFINITY, f32::INFINITY);
+        }
+        ((t - m * c) / (1.0 - m), (t - m * (1.0 - c)) / (1.0 - m))
+    }
+
+    /// Whether a text with this rules report goes to the model (`w`: the tagger's weights,
+    /// for the threshold).
+    ///
+    /// ```
+    /// use tahrid::classify::Weights;
     /// use tahrid::model::CascadePolicy;
     /// use tahrid::Tagger;
-    /// let p = CascadePolicy::embedded();
+    /// let (p, w) = (CascadePolicy::embedded(), Weights::embedded());
     /// let tagger = Tagger::default();
-    /// assert!(p.routes(&tagger.tag("the rafidah")));
-    /// assert!(!p.routes(&tagger.tag("the weather is fine")));
-    /// assert!(CascadePolicy::everything().routes(&tagger.tag("the weather is fine")));
+    /// // one medium-ambiguity term: a rules score of 0.3, uncertain
+    /// assert!(p.routes(&tagger.tag("the nawasib are back"), w));
+    /// // a plain slur in a call to violence: certain, the model could not change it
+    /// assert!(!p.routes(&tagger.tag("kill the rafidah"), w));
+    /// assert!(!p.routes(&tagger.tag("the weather is fine"), w));
+    /// assert!(CascadePolicy::everything().routes(&tagger.tag("the weather is fine"), w));
     /// ```
-    pub fn routes(&self, report: &Report) -> bool {
+    pub fn routes(&self, report: &Report, w: &Weights) -> bool {
         if self.all || (self.any_hit && !report.hits.is_empty()) {
             return true;
         }
@@ -315,7 +343,9 @@ impl CascadePolicy {
             .sectarian_hate
             .max(s.incitement)
             .max(s.extremist_propaganda);
-        harm >= self.band.0 && harm < self.band.1
+        let (low, high) = self.band(w);
+        // scores are sums of f32 weights: allow for rounding at the edges
+        harm >= low - 1e-6 && harm < high - 1e-6
     }
 
     /// The part of `text` the model sees: all of it when it has at most `window_chars`
@@ -439,7 +469,7 @@ impl ModelStage {
             .iter()
             .zip(texts)
             .enumerate()
-            .filter(|(_, (r, _))| policy.routes(r))
+            .filter(|(_, (r, _))| policy.routes(r, w))
             .map(|(i, (r, t))| (i, policy.window(t.as_ref(), r)))
             .collect();
         routed.sort_by_key(|&(i, t)| (t.len(), i));

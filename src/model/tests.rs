@@ -1,6 +1,6 @@
 //! Cascade routing, windows and combination, with stand-in models (no libtorch needed).
 use super::*;
-use crate::Tagger;
+use crate::{Report, Tagger};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -43,7 +43,7 @@ impl TextModel for Broken {
 #[test]
 fn embedded_policy_parses() {
     let p = CascadePolicy::embedded();
-    assert!(p.any_hit && !p.all);
+    assert!(!p.any_hit && !p.all);
     assert!(p.max_batch > 0 && p.window_chars > 0);
     assert!((0.0..=1.0).contains(&p.model_weight));
 }
@@ -76,30 +76,53 @@ fn policy_errors_name_the_field() {
         .starts_with("no/such/policy.toml: cannot read"));
 }
 
+fn harm(r: &Report) -> f32 {
+    let s = r.verdict.scores;
+    s.sectarian_hate.max(s.incitement).max(s.extremist_propaganda)
+}
+
 #[test]
 fn routing_follows_the_policy() {
-    let model = Arc::new(Fixed {
-        scores: LabelScores::new().with(Label::SectarianHate, 0.9),
-        ..Fixed::default()
-    });
-    let tagger = Tagger::builder().model(model.clone()).build().unwrap();
+    let w = Weights::embedded();
     let texts = [
         "the weather is fine",
         "the rafidah are here",
         "a long day",
         "the nawasib",
+        "kill them all",
     ];
+    let rules: Vec<Report> = Tagger::default().tag_batch(&texts);
+    // the default: the uncertain band only
+    let model = Arc::new(Fixed {
+        scores: LabelScores::new().with(Label::SectarianHate, 0.9),
+        ..Fixed::default()
+    });
+    let tagger = Tagger::builder().model(model.clone()).build().unwrap();
     let reports = tagger.tag_batch(&texts);
+    let (low, high) = CascadePolicy::embedded().band(w);
+    for (r, rule) in reports.iter().zip(&rules) {
+        let h = harm(rule);
+        assert_eq!(r.verdict.model.is_some(), h >= low - 1e-6 && h < high - 1e-6, "{h}");
+    }
     let routed: Vec<bool> = reports.iter().map(|r| r.verdict.model.is_some()).collect();
-    assert_eq!(routed, [false, true, false, true]);
-    // one batch, sorted by length
+    assert_eq!(routed, [false, false, false, true, true], "{:?}", rules.iter().map(harm).collect::<Vec<_>>());
+    // any_hit: every text with a hit, in one batch sorted by length
+    let model = Arc::new(Fixed::default());
+    let policy = CascadePolicy {
+        any_hit: true,
+        ..CascadePolicy::default()
+    };
+    let tagger = Tagger::builder().model(model.clone()).cascade(policy).build().unwrap();
+    let routed: Vec<bool> = tagger
+        .tag_batch(&texts)
+        .iter()
+        .map(|r| r.verdict.model.is_some())
+        .collect();
+    assert_eq!(routed, [false, true, false, true, true]);
     let seen = model.seen.lock().unwrap().clone();
     assert_eq!(
         seen,
-        vec![vec![
-            "the nawasib".to_string(),
-            "the rafidah are here".to_string()
-        ]]
+        vec![vec!["the nawasib", "kill them all", "the rafidah are here"]]
     );
     // route.all: everything, in batches of max_batch
     let model = Arc::new(Fixed::default());
@@ -115,31 +138,44 @@ fn routing_follows_the_policy() {
     let reports = tagger.tag_batch(&texts);
     assert!(reports.iter().all(|r| r.verdict.model.is_some()));
     let sizes: Vec<usize> = model.seen.lock().unwrap().iter().map(|b| b.len()).collect();
-    assert_eq!(sizes, [3, 1]);
+    assert_eq!(sizes, [3, 2]);
 }
 
 #[test]
-fn band_routes_cue_only_texts() {
-    let tagger = Tagger::default();
-    let report = tagger.tag("kill them all");
-    assert!(report.hits.is_empty(), "{:?}", report.hits);
-    let s = report.verdict.scores;
-    let harm = s
-        .incitement
-        .max(s.sectarian_hate)
-        .max(s.extremist_propaganda);
-    let policy = CascadePolicy {
-        any_hit: false,
-        band: (0.0, 1.01),
+fn the_band_is_where_the_model_can_change_the_verdict() {
+    let w = Weights::embedded();
+    for (weight, confidence) in [(0.5, 0.8), (0.3, 0.9), (0.7, 0.6), (0.5, 1.0)] {
+        let p = CascadePolicy {
+            model_weight: weight,
+            confidence,
+            ..CascadePolicy::default()
+        };
+        let (low, high) = p.band(w);
+        let combined = |r: f32, m: f32| (1.0 - weight) * r + weight * m;
+        // at the band's edges, a model exactly `confidence` sure lands on the threshold
+        assert!((combined(low, confidence) - w.threshold).abs() < 1e-5);
+        assert!((combined(high, 1.0 - confidence) - w.threshold).abs() < 1e-5);
+        // inside, such a model flips the verdict one way or the other; outside it cannot
+        for r in [0.0f32, 0.1, 0.25, 0.4, 0.5, 0.6, 0.75, 0.9, 1.0] {
+            let can_flip = if r < w.threshold {
+                combined(r, confidence) >= w.threshold - 1e-6
+            } else {
+                combined(r, 1.0 - confidence) < w.threshold - 1e-6
+            };
+            let inside = r >= low && r < high;
+            assert_eq!(inside, can_flip, "w {weight} c {confidence} r {r}: band [{low}, {high})");
+        }
+    }
+    let none = CascadePolicy {
+        model_weight: 0.0,
         ..CascadePolicy::default()
     };
-    assert_eq!(policy.routes(&report), harm >= 0.0);
-    let policy = CascadePolicy {
-        any_hit: false,
-        band: (harm + 0.01, 1.01),
+    assert!(!none.routes(&Tagger::default().tag("the nawasib"), w));
+    let all = CascadePolicy {
+        model_weight: 1.0,
         ..CascadePolicy::default()
     };
-    assert!(!policy.routes(&report));
+    assert!(all.routes(&Tagger::default().tag("hello"), w));
 }
 
 #[test]
@@ -201,6 +237,7 @@ fn the_model_can_confirm_or_overrule() {
 fn failures_keep_the_rules_verdict() {
     let tagger = Tagger::builder()
         .model(Broken(AtomicUsize::new(0)))
+        .cascade(CascadePolicy::everything())
         .build()
         .unwrap();
     let plain = Tagger::default();
