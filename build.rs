@@ -1,16 +1,22 @@
 //! Embeds every file of `models/lexicon/` into the crate, so that adding a lexicon file needs
-//! no code change and the default lexicon works with no files around. With the `transformer`
-//! feature, also embeds libtorch's library directory as an rpath.
+//! no code change and the default lexicon works with no files around; likewise the functional
+//! fixtures, the transformer stage's default exemplar bank. With the `transformer` feature, also
+//! embeds libtorch's library directory as an rpath.
 use std::{env, fs, path::Path};
 
-fn main() {
-    let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).join("models/lexicon");
+/// Writes `OUT_DIR/out` as a Rust slice of `(file name, include_str!(file))` over the files of
+/// `dir` ending in `.ext`, sorted by name.
+fn embed_dir(dir: &str, ext: &str, out: &str, required: bool) {
+    let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).join(dir);
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut files: Vec<_> = fs::read_dir(&dir)
-        .expect("models/lexicon exists")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
+    let mut files: Vec<_> = match fs::read_dir(&dir) {
+        Ok(d) => d
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == ext))
+            .collect(),
+        Err(e) if required => panic!("{}: {e}", dir.display()),
+        Err(_) => Vec::new(),
+    };
     files.sort();
     let mut code = String::from("&[\n");
     for f in &files {
@@ -22,32 +28,17 @@ fn main() {
         ));
     }
     code.push_str("]\n");
-    let out = Path::new(&env::var("OUT_DIR").unwrap()).join("embedded_lexicon.rs");
-    fs::write(out, code).unwrap();
+    fs::write(Path::new(&env::var("OUT_DIR").unwrap()).join(out), code).unwrap();
+}
 
-    // The transformer stage's default exemplar bank: the functional fixtures.
-    let fx = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).join("fixtures/functional");
-    println!("cargo:rerun-if-changed={}", fx.display());
-    let mut bank: Vec<_> = fs::read_dir(&fx)
-        .map(|d| {
-            d.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
-                .collect()
-        })
-        .unwrap_or_default();
-    bank.sort();
-    let mut code = String::from("&[\n");
-    for f in &bank {
-        println!("cargo:rerun-if-changed={}", f.display());
-        let name = f.file_name().unwrap().to_string_lossy();
-        code.push_str(&format!(
-            "    ({name:?}, include_str!({:?})),\n",
-            f.display().to_string()
-        ));
-    }
-    code.push_str("]\n");
-    let out = Path::new(&env::var("OUT_DIR").unwrap()).join("embedded_exemplars.rs");
-    fs::write(out, code).unwrap();
+fn main() {
+    embed_dir("models/lexicon", "toml", "embedded_lexicon.rs", true);
+    embed_dir(
+        "fixtures/functional",
+        "jsonl",
+        "embedded_exemplars.rs",
+        false,
+    );
 
     // The transformer stage links libtorch; embed its directory as an rpath so tests, examples
     // and benches run with no LD_LIBRARY_PATH.

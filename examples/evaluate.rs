@@ -10,6 +10,7 @@
 //!   --model DIR      rescore through the model cascade (needs `--features transformer`)
 //!   --head PATH      with --model: a linear head (from examples/train_head.rs)
 //!   --no-bank        with --model: leave out the default exemplar bank (tahrid's fixtures)
+//!   --cascade FILE   with --model: a cascade policy instead of models/cascade/policy.toml
 //! ```
 //!
 //! Labels: `sectarian_hate`, `incitement`, `extremist_propaganda` are harmful; `reporting`
@@ -49,10 +50,16 @@ struct Args {
     /// With --model: leave out the default exemplar bank.
     #[arg(long)]
     no_bank: bool,
+    /// With --model: a cascade policy file.
+    #[arg(long)]
+    cascade: Option<PathBuf>,
 }
 
 #[cfg(feature = "transformer")]
-fn with_model(builder: tahrid::TaggerBuilder, args: &Args) -> Result<tahrid::TaggerBuilder, String> {
+fn with_model(
+    builder: tahrid::TaggerBuilder,
+    args: &Args,
+) -> Result<tahrid::TaggerBuilder, String> {
     let Some(dir) = &args.model else {
         return Ok(builder);
     };
@@ -63,11 +70,19 @@ fn with_model(builder: tahrid::TaggerBuilder, args: &Args) -> Result<tahrid::Tag
     if args.no_bank {
         m = m.default_exemplars(false);
     }
-    Ok(builder.model(m.build().map_err(|e| e.to_string())?))
+    let mut builder = builder.model(m.build().map_err(|e| e.to_string())?);
+    if let Some(p) = &args.cascade {
+        builder =
+            builder.cascade(tahrid::model::CascadePolicy::from_path(p).map_err(|e| e.to_string())?);
+    }
+    Ok(builder)
 }
 
 #[cfg(not(feature = "transformer"))]
-fn with_model(builder: tahrid::TaggerBuilder, args: &Args) -> Result<tahrid::TaggerBuilder, String> {
+fn with_model(
+    builder: tahrid::TaggerBuilder,
+    args: &Args,
+) -> Result<tahrid::TaggerBuilder, String> {
     match args.model {
         None => Ok(builder),
         Some(_) => Err("--model needs `--features transformer`".into()),
@@ -200,7 +215,8 @@ fn main() -> ExitCode {
     if let Some(l) = &args.lexicon {
         builder = builder.lexicon_path(l);
     }
-    let tagger = match with_model(builder, &args).and_then(|b| b.build().map_err(|e| e.to_string())) {
+    let tagger = match with_model(builder, &args).and_then(|b| b.build().map_err(|e| e.to_string()))
+    {
         Ok(t) => t,
         Err(e) => {
             eprintln!("evaluate: {e}");

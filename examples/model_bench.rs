@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run --release --features transformer --example model_bench -- \
 //!     --model .cache/all-MiniLM-L6-v2 [--corpus DIR] [--flagged DIR] [--docs N] \
-//!     [--rates 0.5,1,2,5] [--reps R] [--skip-stage] [--skip-cascade]
+//!     [--rates 0.5,1,2,5] [--reps R] [--cascade POLICY] [--skip-stage] [--skip-cascade]
 //! ```
 //!
 //! 1. **Model stage**: sentences/s of `score_batch` (embedding + exemplar scoring) on English
@@ -47,6 +47,10 @@ struct Args {
     /// Passes per model-stage configuration (the median is reported).
     #[arg(long, default_value_t = 5)]
     reps: usize,
+    /// A cascade policy file instead of the embedded one (the model-on-everything run uses it
+    /// too, with `route.all`).
+    #[arg(long)]
+    cascade: Option<PathBuf>,
     /// Skip part 1.
     #[arg(long)]
     skip_stage: bool,
@@ -103,7 +107,10 @@ fn model_stage(args: &Args, model: &Transformer) -> Result<(), Box<dyn std::erro
     if sentences.len() < 64 {
         return Err("fewer than 64 English corpus lines of 35-45 words".into());
     }
-    println!("\n## model stage: sentences/s (median of {} passes over 64 sentences)", args.reps);
+    println!(
+        "\n## model stage: sentences/s (median of {} passes over 64 sentences)",
+        args.reps
+    );
     println!("| threads | batch 1 | batch 8 | batch 32 |\n| --- | --- | --- | --- |");
     for threads in [1, 2] {
         set_threads(threads);
@@ -141,10 +148,7 @@ fn model_stage(args: &Args, model: &Transformer) -> Result<(), Box<dyn std::erro
     let unfused = time(&|| &x * 0.5 * (1.0 + (&x / 2f64.sqrt()).erf()));
     let fused = time(&|| x.gelu("none"));
     let five_ops: tch::Tensor = &x * 0.5 * (1.0 + (&x / 2f64.sqrt()).erf());
-    let diff = (five_ops - x.gelu("none"))
-        .abs()
-        .max()
-        .double_value(&[]);
+    let diff = (five_ops - x.gelu("none")).abs().max().double_value(&[]);
     println!(
         "\nGELU on [32, 50, 1536], 2 threads: rust-bert's five ops {unfused:.2} ms, fused {fused:.2} ms ({:.1}x; max abs diff {diff:.1e})",
         unfused / fused
@@ -164,7 +168,13 @@ fn cascade(args: &Args, model: Transformer) -> Result<(), Box<dyn std::error::Er
         let text = std::fs::read_to_string(f)?;
         let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
         let step = (lines.len() / per_file).max(1);
-        benign.extend(lines.iter().step_by(step).take(per_file).map(|s| s.to_string()));
+        benign.extend(
+            lines
+                .iter()
+                .step_by(step)
+                .take(per_file)
+                .map(|s| s.to_string()),
+        );
     }
     benign.truncate(args.docs);
     let mut flagged: Vec<String> = Vec::new();
@@ -186,15 +196,23 @@ fn cascade(args: &Args, model: Transformer) -> Result<(), Box<dyn std::error::Er
         return Err(format!("no harmful-labelled texts in {}", args.flagged.display()).into());
     }
     let model = std::sync::Arc::new(model);
+    let policy = match &args.cascade {
+        Some(p) => CascadePolicy::from_path(p)?,
+        None => CascadePolicy::default(),
+    };
     let rules = Tagger::builder().dfa(true).build()?;
     let cascade = Tagger::builder()
         .dfa(true)
         .model(model.clone())
+        .cascade(policy.clone())
         .build()?;
     let everything = Tagger::builder()
         .dfa(true)
         .model(model.clone())
-        .cascade(CascadePolicy::everything())
+        .cascade(CascadePolicy {
+            all: true,
+            ..policy.clone()
+        })
         .build()?;
     println!(
         "\n## cascade: {} benign corpus lines from {} files + flagged texts ({} harmful-labelled available)",
@@ -202,8 +220,8 @@ fn cascade(args: &Args, model: Transformer) -> Result<(), Box<dyn std::error::Er
         files.len(),
         flagged.len()
     );
-    println!("| flagged | texts | MB | routed | rules MB/s | cascade MB/s | model on all MB/s | cascade / all | routed verdicts identical |");
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| flagged | texts | MB | routed | model input chars (routed / all) | rules MB/s | cascade MB/s | model on all MB/s | cascade / all | routed verdicts identical |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for &rate in &args.rates {
         let n_flag = ((benign.len() as f64) * rate / 100.0).round() as usize;
         let mut mix: Vec<String> = benign.clone();
@@ -224,6 +242,16 @@ fn cascade(args: &Args, model: Transformer) -> Result<(), Box<dyn std::error::Er
         let routed: Vec<usize> = (0..mix.len())
             .filter(|&i| casc[i].verdict.model.is_some())
             .collect();
+        let input_chars = |idx: &mut dyn Iterator<Item = usize>| {
+            let (mut n, mut sum) = (0usize, 0usize);
+            for i in idx {
+                n += 1;
+                sum += policy.window(&mix[i], &casc[i]).chars().count();
+            }
+            sum as f64 / n.max(1) as f64
+        };
+        let routed_len = input_chars(&mut routed.iter().copied());
+        let all_len = input_chars(&mut (0..mix.len()));
         let mut worst = 0f32;
         let same = routed.iter().all(|&i| {
             let (a, b) = (&casc[i].verdict, &all[i].verdict);
@@ -233,7 +261,7 @@ fn cascade(args: &Args, model: Transformer) -> Result<(), Box<dyn std::error::Er
             a.label == b.label
         }) && worst <= 1e-4;
         println!(
-            "| {rate}% | {} | {mb:.2} | {} ({:.1}%) | {rules_rate:.2} | {casc_rate:.3} | {all_rate:.4} | {:.0}x | {} (max score diff {worst:.1e}) |",
+            "| {rate}% | {} | {mb:.2} | {} ({:.1}%) | {routed_len:.0} / {all_len:.0} | {rules_rate:.2} | {casc_rate:.3} | {all_rate:.4} | {:.0}x | {} (max score diff {worst:.1e}) |",
             mix.len(),
             routed.len(),
             100.0 * routed.len() as f64 / mix.len() as f64,

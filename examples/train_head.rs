@@ -68,12 +68,18 @@ fn train(x: &Tensor, y: &Tensor, args: &Args) -> (Tensor, Tensor) {
         let loss = head.forward(x).cross_entropy_for_logits(y);
         opt.backward_step(&loss);
     }
-    (head.ws.detach().copy(), head.bs.as_ref().unwrap().detach().copy())
+    (
+        head.ws.detach().copy(),
+        head.bs.as_ref().unwrap().detach().copy(),
+    )
 }
 
 fn accuracy(w: &Tensor, b: &Tensor, x: &Tensor, y: &Tensor) -> f64 {
     let pred = (x.matmul(&w.tr()) + b).argmax(-1, false);
-    pred.eq_tensor(y).to_kind(Kind::Float).mean(Kind::Float).double_value(&[])
+    pred.eq_tensor(y)
+        .to_kind(Kind::Float)
+        .mean(Kind::Float)
+        .double_value(&[])
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -105,7 +111,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let dim = model.hidden_size() as i64;
     let to_x = |idx: &[usize]| {
-        let flat: Vec<f32> = idx.iter().flat_map(|&i| vectors[i].iter().copied()).collect();
+        let flat: Vec<f32> = idx
+            .iter()
+            .flat_map(|&i| vectors[i].iter().copied())
+            .collect();
         Tensor::from_slice(&flat).view([idx.len() as i64, dim])
     };
     let to_y = |idx: &[usize]| {
@@ -139,10 +148,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for chunk in test.chunks(32) {
             let texts: Vec<&str> = chunk.iter().map(|&i| data[i].text.as_str()).collect();
             for (&i, s) in chunk.iter().zip(knn.score_batch(&texts)?) {
-                let best = s
-                    .iter()
-                    .max_by(|a, b| a.1.total_cmp(&b.1))
-                    .map(|(l, _)| l);
+                let best = s.iter().max_by(|a, b| a.1.total_cmp(&b.1)).map(|(l, _)| l);
                 correct += usize::from(best == Some(data[i].label));
             }
         }

@@ -159,7 +159,7 @@ impl TaggerBuilder {
     /// Add a model stage: texts the [cascade policy](CascadePolicy) routes (by default, every
     /// text with a hit) are rescored by `model`, and the verdict combines both (see
     /// [`crate::model`]). With the `transformer` feature,
-    /// [`Transformer`](crate::model::transformer::Transformer) loads rust-bert models from
+    /// `tahrid::model::transformer::Transformer` loads rust-bert models from
     /// local files.
     pub fn model(mut self, model: impl TextModel + 'static) -> Self {
         self.model = Some(ModelStage {

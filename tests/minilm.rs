@@ -13,7 +13,9 @@ use tahrid::{Label, Tagger};
 fn model_dir() -> PathBuf {
     let dir = std::env::var_os("TAHRID_MINILM")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".cache/all-MiniLM-L6-v2"));
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".cache/all-MiniLM-L6-v2")
+        });
     assert!(
         dir.join("model.safetensors").exists(),
         "{} has no all-MiniLM-L6-v2: run scripts/fetch-minilm.sh (or set TAHRID_MINILM)",
@@ -59,7 +61,10 @@ fn paraphrases_are_closer_than_unrelated_sentences() {
     assert!(para > 0.6, "paraphrase similarity {para}");
     for (i, j) in [(0, 2), (0, 3), (1, 2), (1, 3)] {
         let other = cos(&e[i], &e[j]);
-        assert!(para > other + 0.3, "paraphrase {para} vs unrelated {other} ({i},{j})");
+        assert!(
+            para > other + 0.3,
+            "paraphrase {para} vs unrelated {other} ({i},{j})"
+        );
     }
 }
 
@@ -74,7 +79,11 @@ fn a_real_model_is_batch_invariant() {
     let batch = m.embed(&texts).unwrap();
     for (t, b) in texts.iter().zip(&batch) {
         let alone = &m.embed(&[t]).unwrap()[0];
-        let d = alone.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max);
+        let d = alone
+            .iter()
+            .zip(b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f32::max);
         assert!(d <= 1e-5, "{t}: {d}");
     }
 }
@@ -89,10 +98,14 @@ fn exemplars_rank_propaganda_above_a_news_report() {
         ])
         .unwrap();
     let harm = |s: &tahrid::model::LabelScores| {
-        [Label::SectarianHate, Label::Incitement, Label::ExtremistPropaganda]
-            .iter()
-            .map(|&l| s.get(l).unwrap())
-            .sum::<f32>()
+        [
+            Label::SectarianHate,
+            Label::Incitement,
+            Label::ExtremistPropaganda,
+        ]
+        .iter()
+        .map(|&l| s.get(l).unwrap())
+        .sum::<f32>()
     };
     assert!(
         harm(&s[0]) > harm(&s[1]),
@@ -110,8 +123,20 @@ fn the_cascade_names_the_model_in_its_reasons() {
         .build()
         .unwrap();
     let r = tagger.tag("The nawasib are back in town.");
-    let m = r.verdict.model.as_ref().expect("an uncertain text is routed");
+    let m = r
+        .verdict
+        .model
+        .as_ref()
+        .expect("an uncertain text is routed");
     assert_eq!(m.name, "all-MiniLM-L6-v2");
-    assert!(r.verdict.reasons.iter().any(|x| x.starts_with("model `all-MiniLM-L6-v2`")));
-    assert!(tagger.tag("The weather is mild today.").verdict.model.is_none());
+    assert!(r
+        .verdict
+        .reasons
+        .iter()
+        .any(|x| x.starts_with("model `all-MiniLM-L6-v2`")));
+    assert!(tagger
+        .tag("The weather is mild today.")
+        .verdict
+        .model
+        .is_none());
 }

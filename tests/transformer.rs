@@ -558,8 +558,14 @@ fn cascade_routes_only_flagged_texts_and_batches_match_singles() {
         .build()
         .unwrap();
     let reports = band.tag_batch(&["the nawasib are back", "death to the rafidah all of them"]);
-    assert!(reports[0].verdict.model.is_some(), "one medium-ambiguity term: uncertain");
-    assert!(reports[1].verdict.model.is_none(), "a slur in a call to violence: certain");
+    assert!(
+        reports[0].verdict.model.is_some(),
+        "one medium-ambiguity term: uncertain"
+    );
+    assert!(
+        reports[1].verdict.model.is_none(),
+        "a slur in a call to violence: certain"
+    );
     // route everything
     let all = Tagger::builder()
         .model(Transformer::load(&d).unwrap())

@@ -14,8 +14,10 @@
 //!    or every text (`route.all`, the baseline a cascade is measured against).
 //! 2. **Window.** The model sees all of a short text, else `input.window_chars` characters
 //!    centred on the most severe hit (or the first rule or cue): the part the rules found.
-//! 3. **Batch.** Routed texts are sorted by length and sent `batch.max_batch` at a time, so
-//!    that little padding is computed. Models must give each text the scores it would get
+//! 3. **Batch.** Routed texts are sorted by length and sent at most `batch.max_batch` at a
+//!    time, a batch ending early when more than `batch.max_padding` of its positions would be
+//!    padding (see [`CascadePolicy::batches`]): few routed texts of scattered lengths would
+//!    otherwise pay for much padding. Models must give each text the scores it would get
 //!    alone (the transformer backends mask padding; their tests check it).
 //! 4. **Combine.** For each label the model scores,
 //!    `combined = (1 − combine.model_weight) · rules + combine.model_weight · model`; then the
@@ -25,7 +27,7 @@
 //!    them, so a reviewer sees what each stage said.
 //!
 //! A model is anything that implements [`TextModel`]. With the cargo feature `transformer`,
-//! [`transformer`](crate::model::transformer) provides rust-bert models (sentence-embedding
+//! `tahrid::model::transformer` provides rust-bert models (sentence-embedding
 //! exemplars, sequence classifiers and zero-shot NLI) loaded from local files. A model that
 //! fails (or panics) on a batch leaves the rules' verdicts of that batch standing, with the
 //! failure in `reasons`: nothing is lost.
@@ -180,8 +182,10 @@ pub struct CascadePolicy {
     pub confidence: f32,
     /// The model sees at most this many characters of a text.
     pub window_chars: usize,
-    /// Texts per model call.
+    /// Texts per model call, at most.
     pub max_batch: usize,
+    /// Largest share of a batch's positions that may be padding.
+    pub max_padding: f32,
     /// The model's weight in the combined scores.
     pub model_weight: f32,
 }
@@ -280,6 +284,12 @@ impl CascadePolicy {
                 "field `route.confidence`: expected a number in [0.5, 1], got {confidence}"
             )));
         }
+        let max_padding = number(get("batch.max_padding")?, "batch.max_padding")?;
+        if !(0.0..1.0).contains(&max_padding) {
+            return Err(err(format!(
+                "field `batch.max_padding`: expected a number in [0, 1), got {max_padding}"
+            )));
+        }
         let model_weight = number(get("combine.model_weight")?, "combine.model_weight")?;
         if !(0.0..=1.0).contains(&model_weight) {
             return Err(err(format!(
@@ -292,6 +302,7 @@ impl CascadePolicy {
             confidence,
             window_chars: count("input.window_chars")?,
             max_batch: count("batch.max_batch")?,
+            max_padding,
             model_weight,
         })
     }
@@ -394,6 +405,39 @@ impl CascadePolicy {
         &text[start..end]
     }
 
+    /// Splits texts sorted by length (`lengths`, ascending) into batches: at most `max_batch`
+    /// texts each, and no more than `max_padding` of a batch's positions padding (the longest
+    /// text times the batch size, against the sum of lengths). A batch of one is always allowed.
+    ///
+    /// ```
+    /// use tahrid::model::CascadePolicy;
+    /// let p = CascadePolicy { max_batch: 3, max_padding: 0.25, ..CascadePolicy::default() };
+    /// // three 10s fill a batch; 11 and 12 pad little; 40 beside them would be 47% padding
+    /// let b = p.batches(&[10, 10, 10, 11, 12, 40]);
+    /// assert_eq!(b, vec![0..3, 3..5, 5..6]);
+    /// ```
+    pub fn batches(&self, lengths: &[usize]) -> Vec<std::ops::Range<usize>> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut sum = 0usize;
+        for (i, &len) in lengths.iter().enumerate() {
+            let n = i - start + 1;
+            let padded = n * len.max(1);
+            let real = sum + len.max(1);
+            let too_padded = (padded - real.min(padded)) as f32 > self.max_padding * padded as f32;
+            if i > start && (n > self.max_batch || too_padded) {
+                out.push(start..i);
+                start = i;
+                sum = 0;
+            }
+            sum += len.max(1);
+        }
+        if start < lengths.len() {
+            out.push(start..lengths.len());
+        }
+        out
+    }
+
     /// Combines a model's scores with a rules report, in place: the verdict's scores become
     /// the combined scores, its label is decided again, and [`Verdict::model`](crate::Verdict)
     /// records the model's scores and the rules' own.
@@ -473,7 +517,9 @@ impl ModelStage {
             .map(|(i, (r, t))| (i, policy.window(t.as_ref(), r)))
             .collect();
         routed.sort_by_key(|&(i, t)| (t.len(), i));
-        for chunk in routed.chunks(policy.max_batch) {
+        let lengths: Vec<usize> = routed.iter().map(|&(_, t)| t.chars().count()).collect();
+        for range in policy.batches(&lengths) {
+            let chunk = &routed[range];
             let inputs: Vec<&str> = chunk.iter().map(|&(_, t)| t).collect();
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 self.model.score_batch(&inputs)

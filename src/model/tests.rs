@@ -78,7 +78,9 @@ fn policy_errors_name_the_field() {
 
 fn harm(r: &Report) -> f32 {
     let s = r.verdict.scores;
-    s.sectarian_hate.max(s.incitement).max(s.extremist_propaganda)
+    s.sectarian_hate
+        .max(s.incitement)
+        .max(s.extremist_propaganda)
 }
 
 #[test]
@@ -102,17 +104,30 @@ fn routing_follows_the_policy() {
     let (low, high) = CascadePolicy::embedded().band(w);
     for (r, rule) in reports.iter().zip(&rules) {
         let h = harm(rule);
-        assert_eq!(r.verdict.model.is_some(), h >= low - 1e-6 && h < high - 1e-6, "{h}");
+        assert_eq!(
+            r.verdict.model.is_some(),
+            h >= low - 1e-6 && h < high - 1e-6,
+            "{h}"
+        );
     }
     let routed: Vec<bool> = reports.iter().map(|r| r.verdict.model.is_some()).collect();
-    assert_eq!(routed, [false, false, false, true, true], "{:?}", rules.iter().map(harm).collect::<Vec<_>>());
+    assert_eq!(
+        routed,
+        [false, false, false, true, true],
+        "{:?}",
+        rules.iter().map(harm).collect::<Vec<_>>()
+    );
     // any_hit: every text with a hit, in one batch sorted by length
     let model = Arc::new(Fixed::default());
     let policy = CascadePolicy {
         any_hit: true,
         ..CascadePolicy::default()
     };
-    let tagger = Tagger::builder().model(model.clone()).cascade(policy).build().unwrap();
+    let tagger = Tagger::builder()
+        .model(model.clone())
+        .cascade(policy)
+        .build()
+        .unwrap();
     let routed: Vec<bool> = tagger
         .tag_batch(&texts)
         .iter()
@@ -120,9 +135,13 @@ fn routing_follows_the_policy() {
         .collect();
     assert_eq!(routed, [false, true, false, true, true]);
     let seen = model.seen.lock().unwrap().clone();
+    // sorted by length; the longest would make 27% of the batch padding (> 25%)
     assert_eq!(
         seen,
-        vec![vec!["the nawasib", "kill them all", "the rafidah are here"]]
+        vec![
+            vec!["the nawasib", "kill them all"],
+            vec!["the rafidah are here"]
+        ]
     );
     // route.all: everything, in batches of max_batch
     let model = Arc::new(Fixed::default());
@@ -163,7 +182,10 @@ fn the_band_is_where_the_model_can_change_the_verdict() {
                 combined(r, 1.0 - confidence) < w.threshold - 1e-6
             };
             let inside = r >= low && r < high;
-            assert_eq!(inside, can_flip, "w {weight} c {confidence} r {r}: band [{low}, {high})");
+            assert_eq!(
+                inside, can_flip,
+                "w {weight} c {confidence} r {r}: band [{low}, {high})"
+            );
         }
     }
     let none = CascadePolicy {
@@ -288,6 +310,43 @@ fn windows_are_char_aligned_and_contain_the_focus() {
             assert!(w.contains("rafidah"), "{w}");
         }
     }
+}
+
+#[test]
+fn batches_respect_size_and_padding() {
+    let p = CascadePolicy {
+        max_batch: 4,
+        max_padding: 0.25,
+        ..CascadePolicy::default()
+    };
+    assert!(p.batches(&[]).is_empty());
+    assert_eq!(p.batches(&[0, 0]), vec![0..2]);
+    assert_eq!(p.batches(&[5; 9]), vec![0..4, 4..8, 8..9]);
+    // every text lands in exactly one batch, in order, and no batch breaks the limits
+    let lengths: Vec<usize> = (0..200).map(|i| 1 + (i * i) % 97).collect::<Vec<_>>();
+    let mut sorted = lengths.clone();
+    sorted.sort();
+    let batches = p.batches(&sorted);
+    let mut next = 0;
+    for b in &batches {
+        assert_eq!(b.start, next);
+        next = b.end;
+        assert!(b.len() <= 4);
+        let longest = sorted[b.end - 1];
+        let real: usize = sorted[b.clone()].iter().sum();
+        let padded = longest * b.len();
+        assert!(b.len() == 1 || (padded - real) as f32 <= 0.25 * padded as f32);
+    }
+    assert_eq!(next, sorted.len());
+    let e = CascadePolicy::from_toml_str(
+        "p.toml",
+        &POLICY_TOML.replace("max_padding = 0.25", "max_padding = 1"),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "p.toml: field `batch.max_padding`: expected a number in [0, 1), got 1"
+    );
 }
 
 #[test]
