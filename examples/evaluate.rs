@@ -63,6 +63,17 @@ fn with_model(
     let Some(dir) = &args.model else {
         return Ok(builder);
     };
+    if !args.no_bank
+        && args
+            .paths
+            .iter()
+            .any(|p| p.to_string_lossy().contains("fixtures/functional"))
+    {
+        eprintln!(
+            "evaluate: warning: the functional fixtures are the default exemplar bank, so each \
+             text finds itself; use --no-bank with your own exemplars for a fair score"
+        );
+    }
     let mut m = tahrid::model::transformer::Transformer::builder(dir);
     if let Some(h) = &args.head {
         m = m.head_path(h);

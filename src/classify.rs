@@ -399,6 +399,9 @@ pub fn verdict(hits: &[Hit], cues: &[CueHit], rules: &[RuleHit], w: &Weights) ->
     decide(scores, subject, w, reasons)
 }
 
+/// How the reason that concludes "neutral" for lack of evidence begins.
+pub(crate) const NO_SCORE: &str = "no score reaches";
+
 /// Step 5 of the [module docs](self): picks the label from harmful and reporting scores
 /// (`scores.neutral` is recomputed). `subject`: the text has a hit, a composite or a group
 /// name for a report to be about. Also used by the model cascade on combined scores.
@@ -434,7 +437,7 @@ pub(crate) fn decide(
     } else {
         if best_score > 0.0 || reporting > 0.0 {
             reasons.push(format!(
-                "no score reaches {} (harmful {best_score:.2}, reporting {reporting:.2}): neutral",
+                "{NO_SCORE} {} (harmful {best_score:.2}, reporting {reporting:.2}): neutral",
                 w.threshold
             ));
         }

@@ -76,6 +76,9 @@ pub enum Error {
     /// A normalization table is invalid.
     #[error(transparent)]
     Data(#[from] DataError),
+    /// The cascade policy or the model stage is invalid.
+    #[error(transparent)]
+    Model(#[from] crate::model::ModelError),
     /// The matching automaton could not be built (for instance, too many patterns).
     #[error("cannot build the matcher: {0}")]
     Automaton(String),

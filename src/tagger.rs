@@ -156,9 +156,9 @@ impl TaggerBuilder {
         self
     }
 
-    /// Add a model stage: texts the [cascade policy](CascadePolicy) routes (by default, every
-    /// text with a hit) are rescored by `model`, and the verdict combines both (see
-    /// [`crate::model`]). With the `transformer` feature,
+    /// Add a model stage: texts the [cascade policy](CascadePolicy) routes (by default, those
+    /// in the uncertain band, whose verdict the model could change) are rescored by `model`,
+    /// and the verdict combines both (see [`crate::model`]). With the `transformer` feature,
     /// `tahrid::model::transformer::Transformer` loads rust-bert models from
     /// local files.
     pub fn model(mut self, model: impl TextModel + 'static) -> Self {
@@ -197,6 +197,7 @@ impl TaggerBuilder {
         }
         let normalizer = self.normalizer.unwrap_or_default();
         let policy = self.policy.unwrap_or_default();
+        policy.validate()?;
         let matcher = Matcher::build(&lexicon, &normalizer, self.dfa)?;
         Ok(Tagger {
             inner: Arc::new(Inner {
@@ -431,7 +432,8 @@ impl Tagger {
 
     /// Tags many texts in parallel on rayon's current thread pool (use
     /// `rayon::ThreadPool::install` to choose the number of threads). The reports are in input
-    /// order and identical to those of [`tag`](Tagger::tag).
+    /// order and identical to those of [`tag`](Tagger::tag) (with a model stage: up to the
+    /// model's float noise across batch shapes, and a model failure affects its whole batch).
     ///
     /// ```
     /// use tahrid::Tagger;

@@ -468,6 +468,93 @@ fn descriptor_sets_kind_name_and_labels() {
 }
 
 #[test]
+fn long_texts_keep_their_middle() {
+    let d = tiny_embedder("middle");
+    let m = Transformer::builder(&d)
+        .max_length(8) // [CLS] + 6 word pieces + [SEP]
+        .default_exemplars(false)
+        .exemplars([Exemplar {
+            text: "kill them".into(),
+            label: Label::Incitement,
+        }])
+        .build()
+        .unwrap();
+    let long = format!("{}kill them{}", "a ".repeat(9), " b".repeat(9));
+    let middle = "a a kill them b b";
+    let e = m.embed(&[long.as_str(), middle, "a a a a a a"]).unwrap();
+    assert!(
+        max_diff(&e[0], &e[1]) <= 1e-5,
+        "the long text is cut to its middle"
+    );
+    assert!(max_diff(&e[0], &e[2]) > 1e-3, "not to its start");
+}
+
+#[test]
+fn unsupported_sentence_transformers_modules_are_refused() {
+    let d = tiny_embedder("dense");
+    std::fs::write(
+        d.join("modules.json"),
+        r#"[{"idx": 0, "path": "", "type": "sentence_transformers.models.Transformer"},
+            {"idx": 1, "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+            {"idx": 2, "path": "2_Dense", "type": "sentence_transformers.models.Dense"}]"#,
+    )
+    .unwrap();
+    let e = Transformer::load(&d).unwrap_err().to_string();
+    assert!(
+        e.contains("module `sentence_transformers.models.Dense` is not supported"),
+        "{e}"
+    );
+    std::fs::remove_file(d.join("modules.json")).unwrap();
+    std::fs::write(
+        d.join("1_Pooling/config.json"),
+        r#"{"pooling_mode_mean_tokens": true, "pooling_mode_max_tokens": true}"#,
+    )
+    .unwrap();
+    let e = Transformer::load(&d).unwrap_err().to_string();
+    assert!(
+        e.contains("is not supported (one of mean, cls, max)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_descriptor_replaces_the_default_hypotheses() {
+    let d = tiny_classifier(
+        "nli-own",
+        &["contradiction", "neutral", "entailment"],
+        "bert",
+        5,
+    );
+    std::fs::write(
+        d.join("tahrid-model.toml"),
+        "[zero_shot.hypotheses]\nincitement = \"This calls for violence.\"\nneutral = \"This is calm.\"\n",
+    )
+    .unwrap();
+    let m = Transformer::load(&d).unwrap();
+    let s = m.score_batch(&["kill them"]).unwrap()[0];
+    let labels: Vec<Label> = s.iter().map(|(l, _)| l).collect();
+    assert_eq!(labels, [Label::Incitement, Label::Neutral]);
+}
+
+#[test]
+fn odd_id2label_keys_do_not_break_loading() {
+    let d = tiny_classifier("odd-ids", &["neutral", "incitement"], "bert", 4);
+    let c = std::fs::read_to_string(d.join("config.json"))
+        .unwrap()
+        .replace(
+            "\"id2label\":{",
+            "\"id2label\":{\"18446744073709551615\":\"x\",\"99999999999\":\"y\",",
+        );
+    std::fs::write(d.join("config.json"), c).unwrap();
+    // rust-bert counts id2label entries for the classifier's width: 4 here, not 2, so the
+    // weights no longer fit; what matters is a clear error and no panic or huge allocation
+    match Transformer::load(&d) {
+        Ok(m) => assert!(m.score_batch(&["kill them"]).is_ok()),
+        Err(e) => assert!(!e.to_string().is_empty()),
+    }
+}
+
+#[test]
 fn loading_errors_are_clear() {
     let e = Transformer::load("no/such/model").unwrap_err().to_string();
     assert!(

@@ -152,7 +152,10 @@ fn slot(label: Label) -> usize {
 ///
 /// Implementations must give a text the same scores whatever else is in its batch (the
 /// cascade batches by length), and must return exactly one [`LabelScores`] per text. They may
-/// fail with an error; a panic is caught and treated as one.
+/// fail with an error; a panic is caught and treated as one (the process's panic hook still
+/// prints it to standard error). A model that scores only some labels leaves the rules'
+/// scores of the others as they are; the routing band still looks at the highest harmful
+/// rules score, so such a model may be sent texts it cannot change.
 pub trait TextModel: Send + Sync + std::fmt::Debug {
     /// A short name for reasons and reports.
     fn name(&self) -> &str;
@@ -279,24 +282,9 @@ impl CascadePolicy {
                 .ok_or_else(|| err(format!("field `{path}`: expected a positive integer")))
         };
         let confidence = number(get("route.confidence")?, "route.confidence")?;
-        if !(0.5..=1.0).contains(&confidence) {
-            return Err(err(format!(
-                "field `route.confidence`: expected a number in [0.5, 1], got {confidence}"
-            )));
-        }
         let max_padding = number(get("batch.max_padding")?, "batch.max_padding")?;
-        if !(0.0..1.0).contains(&max_padding) {
-            return Err(err(format!(
-                "field `batch.max_padding`: expected a number in [0, 1), got {max_padding}"
-            )));
-        }
         let model_weight = number(get("combine.model_weight")?, "combine.model_weight")?;
-        if !(0.0..=1.0).contains(&model_weight) {
-            return Err(err(format!(
-                "field `combine.model_weight`: expected a number in [0, 1], got {model_weight}"
-            )));
-        }
-        Ok(CascadePolicy {
+        let policy = CascadePolicy {
             all: boolean("route.all")?,
             any_hit: boolean("route.any_hit")?,
             confidence,
@@ -304,7 +292,12 @@ impl CascadePolicy {
             max_batch: count("batch.max_batch")?,
             max_padding,
             model_weight,
-        })
+        };
+        policy.validate().map_err(|e| match e {
+            ModelError::Config { message, .. } => err(message),
+            other => other,
+        })?;
+        Ok(policy)
     }
 
     /// The uncertain band `[low, high)` of harmful rules scores whose verdict a model score
@@ -405,9 +398,10 @@ impl CascadePolicy {
         &text[start..end]
     }
 
-    /// Splits texts sorted by length (`lengths`, ascending) into batches: at most `max_batch`
-    /// texts each, and no more than `max_padding` of a batch's positions padding (the longest
-    /// text times the batch size, against the sum of lengths). A batch of one is always allowed.
+    /// Splits texts (best sorted by length, ascending) into consecutive batches: at most
+    /// `max_batch` texts each, and no more than `max_padding` of a batch's positions padding
+    /// (the longest text times the batch size, against the sum of lengths). A batch of one is
+    /// always allowed.
     ///
     /// ```
     /// use tahrid::model::CascadePolicy;
@@ -418,24 +412,71 @@ impl CascadePolicy {
     /// ```
     pub fn batches(&self, lengths: &[usize]) -> Vec<std::ops::Range<usize>> {
         let mut out = Vec::new();
-        let mut start = 0;
-        let mut sum = 0usize;
+        let (mut start, mut sum, mut longest) = (0usize, 0f64, 0usize);
         for (i, &len) in lengths.iter().enumerate() {
-            let n = i - start + 1;
-            let padded = n * len.max(1);
-            let real = sum + len.max(1);
-            let too_padded = (padded - real.min(padded)) as f32 > self.max_padding * padded as f32;
-            if i > start && (n > self.max_batch || too_padded) {
+            let len = len.max(1);
+            let n = (i - start + 1) as f64;
+            let padded = n * longest.max(len) as f64;
+            let padding = padded - (sum + len as f64);
+            if i > start
+                && (i - start + 1 > self.max_batch
+                    || padding > f64::from(self.max_padding) * padded)
+            {
                 out.push(start..i);
-                start = i;
-                sum = 0;
+                (start, sum, longest) = (i, 0.0, 0);
             }
-            sum += len.max(1);
+            sum += len as f64;
+            longest = longest.max(len);
         }
         if start < lengths.len() {
             out.push(start..lengths.len());
         }
         out
+    }
+
+    /// Checks the ranges that [`from_toml_str`](CascadePolicy::from_toml_str) checks, for a
+    /// policy built in code ([`TaggerBuilder::build`](crate::TaggerBuilder::build) calls it).
+    ///
+    /// ```
+    /// use tahrid::model::CascadePolicy;
+    /// let bad = CascadePolicy { window_chars: 0, ..CascadePolicy::default() };
+    /// assert_eq!(bad.validate().unwrap_err().to_string(),
+    ///     "cascade policy: field `input.window_chars`: expected a positive integer");
+    /// ```
+    pub fn validate(&self) -> Result<(), ModelError> {
+        let err = |message: String| ModelError::Config {
+            file: "cascade policy".into(),
+            message,
+        };
+        if !(0.5..=1.0).contains(&self.confidence) {
+            return Err(err(format!(
+                "field `route.confidence`: expected a number in [0.5, 1], got {}",
+                self.confidence
+            )));
+        }
+        if self.window_chars == 0 {
+            return Err(err(
+                "field `input.window_chars`: expected a positive integer".into(),
+            ));
+        }
+        if self.max_batch == 0 {
+            return Err(err(
+                "field `batch.max_batch`: expected a positive integer".into()
+            ));
+        }
+        if !(0.0..1.0).contains(&self.max_padding) {
+            return Err(err(format!(
+                "field `batch.max_padding`: expected a number in [0, 1), got {}",
+                self.max_padding
+            )));
+        }
+        if !(0.0..=1.0).contains(&self.model_weight) {
+            return Err(err(format!(
+                "field `combine.model_weight`: expected a number in [0, 1], got {}",
+                self.model_weight
+            )));
+        }
+        Ok(())
     }
 
     /// Combines a model's scores with a rules report, in place: the verdict's scores become
@@ -451,7 +492,11 @@ impl CascadePolicy {
                 combined.set(label, (1.0 - mw) * rules.get(label) + mw * s);
             }
         }
-        let mut reasons = std::mem::take(&mut report.verdict.reasons);
+        // the rules' own conclusion ("no score reaches ...") is replaced by the combined one
+        let mut reasons: Vec<String> = std::mem::take(&mut report.verdict.reasons)
+            .into_iter()
+            .filter(|r| !r.starts_with(classify::NO_SCORE))
+            .collect();
         let listed: Vec<String> = scores
             .iter()
             .map(|(l, s)| format!("{} {s:.2}", l.as_str()))
@@ -509,18 +554,22 @@ impl ModelStage {
         w: &Weights,
     ) -> usize {
         let policy = &self.policy;
-        let mut routed: Vec<(usize, &str)> = reports
+        let routed: Vec<(usize, &str)> = reports
             .iter()
             .zip(texts)
             .enumerate()
             .filter(|(_, (r, _))| policy.routes(r, w))
             .map(|(i, (r, t))| (i, policy.window(t.as_ref(), r)))
             .collect();
-        routed.sort_by_key(|&(i, t)| (t.len(), i));
-        let lengths: Vec<usize> = routed.iter().map(|&(_, t)| t.chars().count()).collect();
+        let mut routed: Vec<(usize, &str, usize)> = routed
+            .into_iter()
+            .map(|(i, t)| (i, t, t.chars().count()))
+            .collect();
+        routed.sort_by_key(|&(i, _, chars)| (chars, i));
+        let lengths: Vec<usize> = routed.iter().map(|&(_, _, chars)| chars).collect();
         for range in policy.batches(&lengths) {
             let chunk = &routed[range];
-            let inputs: Vec<&str> = chunk.iter().map(|&(_, t)| t).collect();
+            let inputs: Vec<&str> = chunk.iter().map(|&(_, t, _)| t).collect();
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 self.model.score_batch(&inputs)
             }))
@@ -545,7 +594,7 @@ impl ModelStage {
             });
             match result {
                 Ok(scores) => {
-                    for (&(i, _), s) in chunk.iter().zip(&scores) {
+                    for (&(i, _, _), s) in chunk.iter().zip(&scores) {
                         policy.combine(&mut reports[i], self.model.name(), s, w);
                     }
                 }
@@ -555,7 +604,7 @@ impl ModelStage {
                         self.model.name(),
                         e.to_string().replace('\n', " ")
                     );
-                    for &(i, _) in chunk {
+                    for &(i, _, _) in chunk {
                         reports[i].verdict.reasons.push(line.clone());
                     }
                 }

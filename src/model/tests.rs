@@ -253,6 +253,30 @@ fn the_model_can_confirm_or_overrule() {
     assert_eq!(overruled.verdict.label, Label::Neutral);
     // hits and spans are untouched
     assert_eq!(overruled.hits, rules.hits);
+    // the rules' own "neutral for lack of evidence" conclusion does not survive a flip
+    let weak = tagger.tag("the nawasib are back");
+    assert!(weak
+        .verdict
+        .reasons
+        .iter()
+        .any(|r| r.starts_with("no score reaches")));
+    let mut flipped = weak.clone();
+    policy.combine(&mut flipped, "m", &hate, w);
+    assert_eq!(flipped.verdict.label, Label::SectarianHate);
+    assert!(!flipped
+        .verdict
+        .reasons
+        .iter()
+        .any(|r| r.starts_with("no score reaches")));
+    let mut kept = weak.clone();
+    policy.combine(&mut kept, "m", &calm, w);
+    let conclusions = kept
+        .verdict
+        .reasons
+        .iter()
+        .filter(|r| r.starts_with("no score reaches"))
+        .count();
+    assert_eq!(conclusions, 1, "{:?}", kept.verdict.reasons);
 }
 
 #[test]
@@ -347,6 +371,21 @@ fn batches_respect_size_and_padding() {
         e.to_string(),
         "p.toml: field `batch.max_padding`: expected a number in [0, 1), got 1"
     );
+}
+
+#[test]
+fn the_builder_refuses_an_invalid_policy() {
+    let bad = CascadePolicy {
+        confidence: f32::NAN,
+        ..CascadePolicy::default()
+    };
+    let e = Tagger::builder().cascade(bad).build().unwrap_err();
+    assert!(e.to_string().contains("field `route.confidence`"), "{e}");
+    // unsorted lengths and huge ones: still one batch per range, in order, no overflow
+    let p = CascadePolicy::default();
+    let b = p.batches(&[usize::MAX, 1, usize::MAX / 2, 3]);
+    assert_eq!(b.first().unwrap().start, 0);
+    assert_eq!(b.last().unwrap().end, 4);
 }
 
 #[test]

@@ -195,6 +195,10 @@ pub struct Transformer {
     kind: ModelKind,
     arch: Arch,
     tokenizer: Tokenizer,
+    /// The same tokenizer without truncation, for cutting long texts in the middle.
+    untruncated: Tokenizer,
+    max_length: usize,
+    special_tokens: usize,
     pad_id: i64,
     hidden: usize,
     pooling: Pooling,
@@ -403,6 +407,17 @@ impl TransformerBuilder {
                 message: e.to_string(),
             })?;
         tokenizer.with_padding(None);
+        let mut untruncated = tokenizer.clone();
+        untruncated
+            .with_truncation(None)
+            .map_err(|e| ModelError::Load {
+                path: tok_path.clone(),
+                message: e.to_string(),
+            })?;
+        let special_tokens = tokenizer
+            .get_post_processor()
+            .map(|p| tokenizers::PostProcessor::added_tokens(p, false))
+            .unwrap_or(0);
         let pad_id = config
             .get("pad_token_id")
             .and_then(|v| v.as_i64())
@@ -484,6 +499,9 @@ impl TransformerBuilder {
             kind,
             arch,
             tokenizer,
+            untruncated,
+            max_length,
+            special_tokens,
             pad_id,
             hidden,
             pooling,
@@ -706,12 +724,26 @@ impl Transformer {
     }
 
     /// Tokenizes and pads a batch: ids, attention mask, token type ids (`[batch, longest]`).
+    ///
+    /// A single text longer than the token limit keeps its middle tokens (the cascade centres
+    /// its window on the hit); a pair (zero-shot) is cut from the end of the text, keeping the
+    /// hypothesis whole.
     fn encode(&self, inputs: Vec<EncodeInput>) -> Result<(Tensor, Tensor, Tensor), ModelError> {
+        let tok_err = |e: tokenizers::Error| ModelError::Inference(format!("tokenizer: {e}"));
         let encodings = inputs
             .into_iter()
-            .map(|i| self.tokenizer.encode(i, true))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| ModelError::Inference(format!("tokenizer: {e}")))?;
+            .map(|input| {
+                let single = match &input {
+                    EncodeInput::Single(tokenizers::InputSequence::Raw(t)) => Some(t.to_string()),
+                    _ => None,
+                };
+                let enc = self.tokenizer.encode(input, true).map_err(tok_err)?;
+                match single {
+                    Some(text) if !enc.get_overflowing().is_empty() => self.encode_middle(&text),
+                    _ => Ok(enc),
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let longest = encodings.iter().map(|e| e.len()).max().unwrap_or(0).max(1);
         let n = encodings.len();
         let mut ids = vec![self.pad_id; n * longest];
@@ -737,6 +769,26 @@ impl Transformer {
             Tensor::from_slice(&mask).view(shape),
             Tensor::from_slice(&types).view(shape),
         ))
+    }
+
+    /// Encodes the middle `max_length` tokens of a text that is longer than that.
+    fn encode_middle(&self, text: &str) -> Result<tokenizers::Encoding, ModelError> {
+        let tok_err = |e: tokenizers::Error| ModelError::Inference(format!("tokenizer: {e}"));
+        let full = self.untruncated.encode(text, false).map_err(tok_err)?;
+        let offsets = full.get_offsets();
+        let budget = self.max_length.saturating_sub(self.special_tokens).max(1);
+        let total = offsets.len();
+        let start = total.saturating_sub(budget) / 2;
+        let end = (start + budget).min(total);
+        let span = match (
+            offsets.get(start),
+            end.checked_sub(1).and_then(|e| offsets.get(e)),
+        ) {
+            (Some(a), Some(b)) => a.0..b.1,
+            _ => 0..text.len(),
+        };
+        let part = text.get(span).unwrap_or(text);
+        self.tokenizer.encode(part, true).map_err(tok_err)
     }
 
     fn score_embeddings(&self, texts: &[&str]) -> Result<Vec<LabelScores>, ModelError> {
@@ -895,18 +947,21 @@ fn config_err(path: &Path, message: String) -> ModelError {
     }
 }
 
-/// `id2label` from `config.json`, in output order (`LABEL_i` when absent).
+/// `id2label` from `config.json`, one name per output (as many as entries; `LABEL_i` where an
+/// index is missing).
 fn id2label(config: &serde_json::Value) -> Vec<String> {
     let Some(map) = config.get("id2label").and_then(|m| m.as_object()) else {
         return Vec::new();
     };
+    // indices beyond the map's size are not output indices (and must not size an allocation)
     let mut pairs: Vec<(usize, String)> = map
         .iter()
         .filter_map(|(k, v)| Some((k.parse().ok()?, v.as_str()?.to_string())))
+        .filter(|&(i, _)| i < map.len())
         .collect();
     pairs.sort();
-    let n = pairs.last().map(|p| p.0 + 1).unwrap_or(0);
-    let mut out: Vec<String> = (0..n).map(|i| format!("LABEL_{i}")).collect();
+    // rust-bert sizes a classifier's output by the number of entries
+    let mut out: Vec<String> = (0..map.len()).map(|i| format!("LABEL_{i}")).collect();
     for (i, l) in pairs {
         out[i] = l;
     }
@@ -959,6 +1014,27 @@ fn map_outputs(
 }
 
 fn read_pooling(dir: &Path) -> Result<Pooling, ModelError> {
+    // sentence-transformers modules beyond Transformer -> Pooling -> Normalize (a Dense
+    // projection, say) would change the embedding: refuse them rather than ignore them
+    let modules = dir.join("modules.json");
+    if modules.exists() {
+        let v: serde_json::Value = serde_json::from_str(&read(&modules)?)
+            .map_err(|e| config_err(&modules, e.to_string()))?;
+        for m in v.as_array().into_iter().flatten() {
+            let ty = m.get("type").and_then(|t| t.as_str()).unwrap_or("");
+            let known = ["Transformer", "Pooling", "Normalize"]
+                .iter()
+                .any(|k| ty.ends_with(&format!("models.{k}")));
+            if !known {
+                return Err(config_err(
+                    &modules,
+                    format!(
+                        "module `{ty}` is not supported (Transformer, Pooling and Normalize are)"
+                    ),
+                ));
+            }
+        }
+    }
     let path = dir.join("1_Pooling/config.json");
     if !path.exists() {
         return Ok(Pooling::Mean);
@@ -966,13 +1042,26 @@ fn read_pooling(dir: &Path) -> Result<Pooling, ModelError> {
     let v: serde_json::Value =
         serde_json::from_str(&read(&path)?).map_err(|e| config_err(&path, e.to_string()))?;
     let on = |k: &str| v.get(k).and_then(|x| x.as_bool()).unwrap_or(false);
-    Ok(if on("pooling_mode_cls_token") {
-        Pooling::Cls
-    } else if on("pooling_mode_max_tokens") {
-        Pooling::Max
-    } else {
-        Pooling::Mean
-    })
+    let modes: Vec<&str> = [
+        "pooling_mode_cls_token",
+        "pooling_mode_max_tokens",
+        "pooling_mode_mean_tokens",
+        "pooling_mode_mean_sqrt_len_tokens",
+        "pooling_mode_weightedmean_tokens",
+        "pooling_mode_lasttoken",
+    ]
+    .into_iter()
+    .filter(|k| on(k))
+    .collect();
+    match modes.as_slice() {
+        [] | ["pooling_mode_mean_tokens"] => Ok(Pooling::Mean),
+        ["pooling_mode_cls_token"] => Ok(Pooling::Cls),
+        ["pooling_mode_max_tokens"] => Ok(Pooling::Max),
+        other => Err(config_err(
+            &path,
+            format!("pooling {other:?} is not supported (one of mean, cls, max)"),
+        )),
+    }
 }
 
 fn read_head(path: &Path, hidden: usize) -> Result<Head, ModelError> {
@@ -1118,10 +1207,14 @@ impl Settings {
     }
 }
 
+/// Overlays `over` on `base`, table by table; a model's `labels` and `hypotheses` replace the
+/// defaults whole (a label left out is not scored).
 fn merge(base: &mut Table, over: Table) {
     for (k, v) in over {
         match (base.get_mut(&k), v) {
-            (Some(Value::Table(b)), Value::Table(o)) => merge(b, o),
+            (Some(Value::Table(b)), Value::Table(o)) if k != "labels" && k != "hypotheses" => {
+                merge(b, o)
+            }
             (_, v) => {
                 base.insert(k, v);
             }
@@ -1155,6 +1248,7 @@ mod tests {
     fn id2label_fills_gaps() {
         let v: serde_json::Value =
             serde_json::from_str(r#"{"id2label": {"1": "b", "0": "a", "3": "d"}}"#).unwrap();
-        assert_eq!(id2label(&v), ["a", "b", "LABEL_2", "d"]);
+        // three entries, three outputs: index 3 does not exist, index 2 has no name
+        assert_eq!(id2label(&v), ["a", "b", "LABEL_2"]);
     }
 }
