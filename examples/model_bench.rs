@@ -7,8 +7,9 @@
 //! ```
 //!
 //! 1. **Model stage**: sentences/s of `score_batch` (embedding + exemplar scoring) on English
-//!    corpus sentences of about 50 tokens, at batch 1/8/32 and 1/2 libtorch threads; median of
-//!    `--reps` passes over the same 64 sentences. Also libtorch's fused GELU against rust-bert's
+//!    corpus sentences of about 50 tokens, at batch 1/8/32 and 1/2 libtorch threads, with
+//!    rust-bert's forward pass and with ours (fused GELU and attention); median of `--reps`
+//!    passes over the same 64 sentences. Also libtorch's fused GELU against rust-bert's
 //!    five-op GELU on a `[32, 50, 1536]` tensor (an intermediate activation of MiniLM).
 //! 2. **Cascade**: a mix of `--docs` benign corpus lines (taken evenly from every `*.txt` in
 //!    `--corpus`) with harmful-labelled texts from `--flagged` (JSONL with `text` and `label`)
@@ -111,24 +112,34 @@ fn model_stage(args: &Args, model: &Transformer) -> Result<(), Box<dyn std::erro
         "\n## model stage: sentences/s (median of {} passes over 64 sentences)",
         args.reps
     );
-    println!("| threads | batch 1 | batch 8 | batch 32 |\n| --- | --- | --- | --- |");
+    println!(
+        "| forward pass | threads | batch 1 | batch 8 | batch 32 |\n| --- | --- | --- | --- | --- |"
+    );
+    let plain = Transformer::builder(&args.model).fused(false).build()?;
+    let variants: Vec<(&str, &Transformer)> = if model.is_fused() {
+        vec![("rust-bert", &plain), ("fused (ours)", model)]
+    } else {
+        vec![("rust-bert", model)]
+    };
     for threads in [1, 2] {
         set_threads(threads);
-        let mut row = format!("| {threads} |");
-        for batch in [1, 8, 32] {
-            let _ = model.score_batch(&sentences[..batch])?; // warm-up
-            let rates: Vec<f64> = (0..args.reps)
-                .map(|_| {
-                    let t = Instant::now();
-                    for chunk in sentences.chunks(batch) {
-                        model.score_batch(chunk).expect("scores");
-                    }
-                    sentences.len() as f64 / t.elapsed().as_secs_f64()
-                })
-                .collect();
-            row.push_str(&format!(" {:.1} |", median(rates)));
+        for &(name, model) in &variants {
+            let mut row = format!("| {name} | {threads} |");
+            for batch in [1, 8, 32] {
+                let _ = model.score_batch(&sentences[..batch])?; // warm-up
+                let rates: Vec<f64> = (0..args.reps)
+                    .map(|_| {
+                        let t = Instant::now();
+                        for chunk in sentences.chunks(batch) {
+                            model.score_batch(chunk).expect("scores");
+                        }
+                        sentences.len() as f64 / t.elapsed().as_secs_f64()
+                    })
+                    .collect();
+                row.push_str(&format!(" {:.1} |", median(rates)));
+            }
+            println!("{row}");
         }
-        println!("{row}");
     }
     // GELU: rust-bert's five tensor ops against libtorch's fused kernel
     set_threads(2);

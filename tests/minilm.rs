@@ -89,6 +89,31 @@ fn a_real_model_is_batch_invariant() {
 }
 
 #[test]
+fn the_fused_forward_pass_matches_rust_bert_on_minilm() {
+    let plain = Transformer::builder(model_dir())
+        .fused(false)
+        .build()
+        .unwrap();
+    assert!(minilm().is_fused() && !plain.is_fused());
+    let texts = [
+        "short",
+        "a considerably longer sentence about the weather in the mountains this week",
+    ];
+    let (a, b) = (
+        minilm().embed(&texts).unwrap(),
+        plain.embed(&texts).unwrap(),
+    );
+    for (x, y) in a.iter().zip(&b) {
+        let d = x
+            .iter()
+            .zip(y)
+            .map(|(p, q)| (p - q).abs())
+            .fold(0.0, f32::max);
+        assert!(d <= 1e-5, "{d}");
+    }
+}
+
+#[test]
 fn exemplars_rank_propaganda_above_a_news_report() {
     let m = minilm();
     let s = m

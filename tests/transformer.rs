@@ -467,6 +467,50 @@ fn descriptor_sets_kind_name_and_labels() {
     );
 }
 
+/// Our fused BERT forward pass and rust-bert's give the same numbers.
+#[test]
+fn fused_bert_matches_rust_bert() {
+    let d = tiny_classifier(
+        "fused-cls",
+        &["neutral", "incitement", "reporting"],
+        "bert",
+        12,
+    );
+    let fused = Transformer::load(&d).unwrap();
+    let plain = Transformer::builder(&d).fused(false).build().unwrap();
+    assert!(fused.is_fused() && !plain.is_fused());
+    let (a, b) = (fused.logits(MIXED).unwrap(), plain.logits(MIXED).unwrap());
+    for (x, y) in a.iter().zip(&b) {
+        assert!(max_diff(x, y) <= 1e-5, "{x:?} vs {y:?}");
+    }
+    let d = tiny_embedder("fused-emb");
+    let fused = Transformer::builder(&d)
+        .default_exemplars(false)
+        .exemplars([Exemplar {
+            text: "x".into(),
+            label: Label::Neutral,
+        }])
+        .build()
+        .unwrap();
+    let plain = Transformer::builder(&d)
+        .default_exemplars(false)
+        .exemplars([Exemplar {
+            text: "x".into(),
+            label: Label::Neutral,
+        }])
+        .fused(false)
+        .build()
+        .unwrap();
+    assert!(fused.is_fused());
+    let (a, b) = (fused.embed(MIXED).unwrap(), plain.embed(MIXED).unwrap());
+    for (x, y) in a.iter().zip(&b) {
+        assert!(max_diff(x, y) <= 1e-5);
+    }
+    // other architectures keep rust-bert's forward pass
+    let d = tiny_distilbert("fused-distil", &["neutral", "sectarian_hate"]);
+    assert!(!Transformer::load(&d).unwrap().is_fused());
+}
+
 #[test]
 fn long_texts_keep_their_middle() {
     let d = tiny_embedder("middle");

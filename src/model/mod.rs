@@ -66,6 +66,8 @@ use crate::context::CueKind;
 use crate::report::{Label, ModelOpinion, Report};
 
 #[cfg(feature = "transformer")]
+mod fused_bert;
+#[cfg(feature = "transformer")]
 pub mod transformer;
 
 const POLICY_TOML: &str = include_str!("../../models/cascade/policy.toml");
