@@ -29,6 +29,13 @@ fn minilm() -> &'static Transformer {
     M.get_or_init(|| Transformer::load(model_dir()).expect("all-MiniLM-L6-v2 loads"))
 }
 
+fn max_diff(a: &[f32], b: &[f32]) -> f32 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max)
+}
+
 fn cos(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
@@ -79,11 +86,7 @@ fn a_real_model_is_batch_invariant() {
     let batch = m.embed(&texts).unwrap();
     for (t, b) in texts.iter().zip(&batch) {
         let alone = &m.embed(&[t]).unwrap()[0];
-        let d = alone
-            .iter()
-            .zip(b)
-            .map(|(x, y)| (x - y).abs())
-            .fold(0.0, f32::max);
+        let d = max_diff(alone, b);
         assert!(d <= 1e-5, "{t}: {d}");
     }
 }
@@ -104,11 +107,7 @@ fn the_fused_forward_pass_matches_rust_bert_on_minilm() {
         plain.embed(&texts).unwrap(),
     );
     for (x, y) in a.iter().zip(&b) {
-        let d = x
-            .iter()
-            .zip(y)
-            .map(|(p, q)| (p - q).abs())
-            .fold(0.0, f32::max);
+        let d = max_diff(x, y);
         assert!(d <= 1e-5, "{d}");
     }
 }

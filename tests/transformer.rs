@@ -184,6 +184,11 @@ const MIXED: &[&str] = &[
     "they are rafidah",
 ];
 
+/// The message of a load that must fail.
+fn load_error(d: &Path) -> String {
+    Transformer::load(d).unwrap_err().to_string()
+}
+
 fn max_diff(a: &[f32], b: &[f32]) -> f32 {
     assert_eq!(a.len(), b.len());
     a.iter()
@@ -445,14 +450,14 @@ fn descriptor_sets_kind_name_and_labels() {
         "[labels]\nLABEL_7 = \"neutral\"\n",
     )
     .unwrap();
-    let e = Transformer::load(&d).unwrap_err().to_string();
+    let e = load_error(&d);
     assert!(
         e.contains("the model has no label `LABEL_7` (it has LABEL_0, LABEL_1)"),
         "{e}"
     );
     // no map and no tahrid names
     std::fs::remove_file(d.join("tahrid-model.toml")).unwrap();
-    let e = Transformer::load(&d).unwrap_err().to_string();
+    let e = load_error(&d);
     assert!(e.contains("are not tahrid labels"), "{e}");
     // a bad label name in the map
     std::fs::write(
@@ -460,7 +465,7 @@ fn descriptor_sets_kind_name_and_labels() {
         "[labels]\nLABEL_1 = \"evil\"\n",
     )
     .unwrap();
-    let e = Transformer::load(&d).unwrap_err().to_string();
+    let e = load_error(&d);
     assert!(
         e.contains("field `labels.LABEL_1`: expected a tahrid label"),
         "{e}"
@@ -543,7 +548,7 @@ fn unsupported_sentence_transformers_modules_are_refused() {
             {"idx": 2, "path": "2_Dense", "type": "sentence_transformers.models.Dense"}]"#,
     )
     .unwrap();
-    let e = Transformer::load(&d).unwrap_err().to_string();
+    let e = load_error(&d);
     assert!(
         e.contains("module `sentence_transformers.models.Dense` is not supported"),
         "{e}"
@@ -554,7 +559,7 @@ fn unsupported_sentence_transformers_modules_are_refused() {
         r#"{"pooling_mode_mean_tokens": true, "pooling_mode_max_tokens": true}"#,
     )
     .unwrap();
-    let e = Transformer::load(&d).unwrap_err().to_string();
+    let e = load_error(&d);
     assert!(
         e.contains("is not supported (one of mean, cls, max)"),
         "{e}"
@@ -607,18 +612,18 @@ fn loading_errors_are_clear() {
     );
     let d = tiny_classifier("broken", &["neutral", "incitement"], "bert", 8);
     std::fs::remove_file(d.join("tokenizer.json")).unwrap();
-    let e = Transformer::load(&d).unwrap_err().to_string();
+    let e = load_error(&d);
     assert!(e.contains("no tokenizer.json"), "{e}");
     let d = tiny_classifier("gpt", &["neutral", "incitement"], "bert", 8);
     let c = std::fs::read_to_string(d.join("config.json"))
         .unwrap()
         .replace("\"bert\"", "\"gpt2\"");
     std::fs::write(d.join("config.json"), c).unwrap();
-    let e = Transformer::load(&d).unwrap_err().to_string();
+    let e = load_error(&d);
     assert!(e.contains("model_type `gpt2` is not supported"), "{e}");
     let d = tiny_classifier("noweights", &["neutral", "incitement"], "bert", 8);
     std::fs::remove_file(d.join("model.safetensors")).unwrap();
-    let e = Transformer::load(&d).unwrap_err().to_string();
+    let e = load_error(&d);
     assert!(e.contains("no model.safetensors or rust_model.ot"), "{e}");
     // weights of another shape
     let d = tiny_classifier("wrongshape", &["neutral", "incitement"], "bert", 8);
@@ -629,7 +634,7 @@ fn loading_errors_are_clear() {
         8,
     );
     std::fs::copy(other.join("model.safetensors"), d.join("model.safetensors")).unwrap();
-    let e = Transformer::load(&d).unwrap_err().to_string();
+    let e = load_error(&d);
     assert!(e.contains("cannot load"), "{e}");
 }
 
