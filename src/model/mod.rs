@@ -20,7 +20,9 @@
 //!    otherwise pay for much padding. Models must give each text the scores it would get
 //!    alone (the transformer backends mask padding; their tests check it).
 //! 4. **Combine.** For each label the model scores,
-//!    `combined = (1 − combine.model_weight) · rules + combine.model_weight · model`; then the
+//!    `combined = (1 − combine.model_weight) · rules + combine.model_weight · model`, where a
+//!    softmax model's harmful probability mass counts for its likeliest harmful label (see
+//!    [`LabelScores::harmful_evidence`]); then the
 //!    rules' decision (threshold, severity order; see [`crate::classify`]) runs on the combined
 //!    scores. The verdict names the model and its scores in `reasons` and in
 //!    [`Verdict::model`](crate::Verdict::model), with the rules' own scores and label beside
@@ -114,7 +116,7 @@ pub enum ModelError {
 /// assert_eq!(s.get(Label::Reporting), None);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct LabelScores([Option<f32>; 5]);
+pub struct LabelScores([Option<f32>; 5], bool);
 
 impl LabelScores {
     /// No scores.
@@ -131,6 +133,55 @@ impl LabelScores {
     pub fn with(mut self, label: Label, score: f32) -> LabelScores {
         self.set(label, score);
         self
+    }
+
+    /// Marks the scores as one probability distribution over the labels (a softmax), not
+    /// independent per-label scores. The cascade then weighs the harmful labels together: see
+    /// [`harmful_evidence`](LabelScores::harmful_evidence).
+    pub fn distribution(mut self) -> LabelScores {
+        self.1 = true;
+        self
+    }
+
+    /// Whether the scores are one distribution (see [`distribution`](LabelScores::distribution)).
+    pub fn is_distribution(&self) -> bool {
+        self.1
+    }
+
+    /// The model's evidence for each harmful label, as the cascade combines it. For
+    /// independent scores, the scores themselves. For a distribution, the harmful mass
+    /// `H = P(hate) + P(incitement) + P(propaganda)` goes to the likeliest harmful label, and
+    /// the others in proportion (`H · P(l) / max P`): a model 90% sure a text is harmful, torn
+    /// 0.6 / 0.3 between incitement and hate, counts 0.9 for incitement and 0.45 for hate,
+    /// not 0.6 and 0.3.
+    ///
+    /// ```
+    /// use tahrid::model::LabelScores;
+    /// use tahrid::Label;
+    /// let s = LabelScores::new()
+    ///     .with(Label::Incitement, 0.6)
+    ///     .with(Label::SectarianHate, 0.3)
+    ///     .with(Label::Neutral, 0.1)
+    ///     .distribution();
+    /// let e = s.harmful_evidence();
+    /// assert!((e.get(Label::Incitement).unwrap() - 0.9).abs() < 1e-6);
+    /// assert!((e.get(Label::SectarianHate).unwrap() - 0.45).abs() < 1e-6);
+    /// assert_eq!(e.get(Label::Neutral), Some(0.1)); // other labels unchanged
+    /// ```
+    pub fn harmful_evidence(&self) -> LabelScores {
+        if !self.1 {
+            return *self;
+        }
+        let harmful: Vec<(Label, f32)> = self.iter().filter(|(l, _)| l.is_harmful()).collect();
+        let mass: f32 = harmful.iter().map(|(_, p)| p).sum();
+        let top = harmful.iter().map(|(_, p)| *p).fold(0.0f32, f32::max);
+        let mut out = *self;
+        if top > 0.0 {
+            for (l, p) in harmful {
+                out.set(l, mass * p / top);
+            }
+        }
+        out
     }
 
     /// A label's score, if the model gives one.
@@ -489,7 +540,7 @@ impl CascadePolicy {
         let rules_label = report.verdict.label;
         let mw = self.model_weight;
         let mut combined = rules;
-        for (label, s) in scores.iter() {
+        for (label, s) in scores.harmful_evidence().iter() {
             if label != Label::Neutral {
                 combined.set(label, (1.0 - mw) * rules.get(label) + mw * s);
             }
@@ -503,8 +554,18 @@ impl CascadePolicy {
             .iter()
             .map(|(l, s)| format!("{} {s:.2}", l.as_str()))
             .collect();
+        let mass: f32 = scores
+            .iter()
+            .filter(|(l, _)| l.is_harmful())
+            .map(|(_, p)| p)
+            .sum();
+        let how = if scores.is_distribution() && mass > 0.0 {
+            format!(" (harmful mass {mass:.2} to the likeliest harmful label)")
+        } else {
+            String::new()
+        };
         reasons.push(format!(
-            "model `{model}` (weight {mw:.2}): {}; rules said {} {:.2}",
+            "model `{model}` (weight {mw:.2}): {}{how}; rules said {} {:.2}",
             listed.join(", "),
             rules_label.as_str(),
             report.verdict.score

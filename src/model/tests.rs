@@ -389,6 +389,39 @@ fn the_builder_refuses_an_invalid_policy() {
 }
 
 #[test]
+fn a_distribution_counts_its_harmful_mass() {
+    let w = Weights::embedded();
+    let rules = Tagger::default().tag("the nawasib are back");
+    // a model 90% sure the text is harmful, torn between incitement and hate
+    let torn = LabelScores::new()
+        .with(Label::Incitement, 0.45)
+        .with(Label::SectarianHate, 0.45)
+        .with(Label::Neutral, 0.1);
+    let policy = CascadePolicy::default();
+    // read as independent scores, neither label reaches the threshold with the rules' 0.3
+    let mut independent = rules.clone();
+    policy.combine(&mut independent, "m", &torn, w);
+    assert_eq!(independent.verdict.label, Label::Neutral);
+    // read as one distribution, the harmful mass counts
+    let mut joint = rules.clone();
+    policy.combine(&mut joint, "m", &torn.distribution(), w);
+    assert!(joint.verdict.label.is_harmful(), "{:?}", joint.verdict);
+    assert!(joint
+        .verdict
+        .reasons
+        .iter()
+        .any(|r| r.contains("harmful mass 0.90 to the likeliest harmful label")));
+    // the model's own scores are reported as it gave them
+    assert_eq!(
+        joint.verdict.model.as_ref().unwrap().scores["incitement"],
+        0.45
+    );
+    // no harmful mass: nothing changes
+    let calm = LabelScores::new().with(Label::Neutral, 1.0).distribution();
+    assert_eq!(calm.harmful_evidence(), calm);
+}
+
+#[test]
 fn label_scores_clamp_and_drop_nan() {
     let s = LabelScores::new()
         .with(Label::Incitement, 1.5)

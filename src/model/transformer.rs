@@ -856,7 +856,7 @@ impl Transformer {
                     for (l, p) in Label::ALL.into_iter().zip(softmax(&logits, 1.0)) {
                         out.set(l, p);
                     }
-                    return out;
+                    return out.distribution();
                 }
                 let mut sims: Vec<(Label, f32)> = Vec::new();
                 for label in Label::ALL {
@@ -877,7 +877,7 @@ impl Transformer {
                 for ((l, _), p) in sims.iter().zip(softmax(&values, self.temperature)) {
                     out.set(*l, p);
                 }
-                out
+                out.distribution()
             })
             .collect())
     }
@@ -906,7 +906,11 @@ impl Transformer {
                         out.set(l, s);
                     }
                 }
-                out
+                if self.multi_label {
+                    out
+                } else {
+                    out.distribution()
+                }
             })
             .collect())
     }
@@ -931,7 +935,7 @@ impl Transformer {
                 for ((l, _), p) in self.hypotheses.iter().zip(softmax(&entail, 1.0)) {
                     out.set(*l, p);
                 }
-                out
+                out.distribution()
             })
             .collect())
     }
