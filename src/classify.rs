@@ -34,6 +34,7 @@ use crate::context::CueKind;
 use crate::error::LexiconError;
 use crate::lexicon::{Ambiguity, Category};
 use crate::report::{CueHit, Hit, Label, Role, RuleHit, Scores, Verdict};
+use crate::toml_path::{lookup, PathError};
 
 const WEIGHTS_TOML: &str = include_str!("../models/context/weights.toml");
 
@@ -115,22 +116,13 @@ impl Weights {
             message,
         };
         let get = |path: &str| -> Result<f32, LexiconError> {
-            let mut v: Option<&Value> = None;
-            let mut table = &t;
-            let parts: Vec<&str> = path.split('.').collect();
-            for (i, p) in parts.iter().enumerate() {
-                let x = table.get(*p).ok_or_else(|| err(path, "missing".into()))?;
-                if i + 1 == parts.len() {
-                    v = Some(x);
-                } else if let Value::Table(inner) = x {
-                    table = inner;
-                } else {
-                    return Err(err(path, "expected a table".into()));
-                }
-            }
+            let v = lookup(&t, path).map_err(|e| match e {
+                PathError::Missing => err(path, "missing".into()),
+                PathError::NotATable => err(path, "expected a table".into()),
+            })?;
             let f = match v {
-                Some(Value::Float(f)) => *f as f32,
-                Some(Value::Integer(i)) => *i as f32,
+                Value::Float(f) => *f as f32,
+                Value::Integer(i) => *i as f32,
                 _ => return Err(err(path, "expected a number".into())),
             };
             if !(0.0..=1.0).contains(&f) {

@@ -52,6 +52,7 @@ pub mod normalize;
 pub mod report;
 pub mod script;
 mod tagger;
+mod toml_path;
 
 pub use error::{Error, LexiconError};
 pub use report::{CueHit, Hit, Label, ModelOpinion, Record, Report, Role, RuleHit, Verdict};

@@ -66,6 +66,7 @@ use toml::{Table, Value};
 use crate::classify::{self, Weights};
 use crate::context::CueKind;
 use crate::report::{Label, ModelOpinion, Report};
+use crate::toml_path::{lookup, PathError};
 
 #[cfg(feature = "transformer")]
 mod fused_bert;
@@ -301,20 +302,10 @@ impl CascadePolicy {
         };
         let t: Table = toml::from_str(text).map_err(|e| err(e.to_string().trim().into()))?;
         let get = |path: &str| -> Result<&Value, ModelError> {
-            let mut table = &t;
-            let parts: Vec<&str> = path.split('.').collect();
-            for (i, part) in parts.iter().enumerate() {
-                let v = table
-                    .get(*part)
-                    .ok_or_else(|| err(format!("field `{path}` is missing")))?;
-                if i + 1 == parts.len() {
-                    return Ok(v);
-                }
-                table = v
-                    .as_table()
-                    .ok_or_else(|| err(format!("field `{path}`: expected a table")))?;
-            }
-            unreachable!("paths are non-empty")
+            lookup(&t, path).map_err(|e| match e {
+                PathError::Missing => err(format!("field `{path}` is missing")),
+                PathError::NotATable => err(format!("field `{path}`: expected a table")),
+            })
         };
         let boolean = |path: &str| {
             get(path)?

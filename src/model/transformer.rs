@@ -52,7 +52,7 @@ use rust_bert::distilbert::{DistilBertConfig, DistilBertModel, DistilBertModelCl
 use rust_bert::pipelines::sequence_classification::SequenceClassificationOption;
 use rust_bert::roberta::{RobertaEmbeddings, RobertaForSequenceClassification};
 use tch::{nn::VarStore, Device, Kind, Tensor};
-use tokenizers::{EncodeInput, Tokenizer, TruncationParams};
+use tokenizers::{Tokenizer, TruncationParams};
 use toml::{Table, Value};
 
 use super::fused_bert::FusedBert;
@@ -159,6 +159,13 @@ enum Arch {
     Bert,
     DistilBert,
     Roberta,
+}
+
+/// One model input: a text, or a text and a hypothesis (zero-shot).
+#[derive(Clone, Copy)]
+enum Input<'a> {
+    Text(&'a str),
+    Pair(&'a str, &'a str),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -689,8 +696,8 @@ impl Transformer {
         if texts.is_empty() {
             return Ok(Vec::new());
         }
-        let inputs: Vec<EncodeInput> = texts.iter().map(|&t| t.into()).collect();
-        let (ids, mask, types) = self.encode(inputs)?;
+        let inputs: Vec<Input> = texts.iter().map(|&t| Input::Text(t)).collect();
+        let (ids, mask, types) = self.encode(&inputs)?;
         let loaded = self.lock();
         let Net::Encoder(encoder) = &loaded.net else {
             return Err(ModelError::Inference(format!(
@@ -733,11 +740,11 @@ impl Transformer {
 
     /// The model's raw output logits, one row per text (classifier and NLI models).
     pub fn logits(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, ModelError> {
-        let inputs: Vec<EncodeInput> = texts.iter().map(|&t| t.into()).collect();
-        self.classify(inputs)
+        let inputs: Vec<Input> = texts.iter().map(|&t| Input::Text(t)).collect();
+        self.classify(&inputs)
     }
 
-    fn classify(&self, inputs: Vec<EncodeInput>) -> Result<Vec<Vec<f32>>, ModelError> {
+    fn classify(&self, inputs: &[Input]) -> Result<Vec<Vec<f32>>, ModelError> {
         if inputs.is_empty() {
             return Ok(Vec::new());
         }
@@ -773,20 +780,23 @@ impl Transformer {
     /// A single text longer than the token limit keeps its middle tokens (the cascade centres
     /// its window on the hit); a pair (zero-shot) is cut from the end of the text, keeping the
     /// hypothesis whole.
-    fn encode(&self, inputs: Vec<EncodeInput>) -> Result<(Tensor, Tensor, Tensor), ModelError> {
+    fn encode(&self, inputs: &[Input]) -> Result<(Tensor, Tensor, Tensor), ModelError> {
         let tok_err = |e: tokenizers::Error| ModelError::Inference(format!("tokenizer: {e}"));
         let encodings = inputs
-            .into_iter()
-            .map(|input| {
-                let single = match &input {
-                    EncodeInput::Single(tokenizers::InputSequence::Raw(t)) => Some(t.to_string()),
-                    _ => None,
-                };
-                let enc = self.tokenizer.encode(input, true).map_err(tok_err)?;
-                match single {
-                    Some(text) if !enc.get_overflowing().is_empty() => self.encode_middle(&text),
-                    _ => Ok(enc),
+            .iter()
+            .map(|input| match *input {
+                Input::Text(text) => {
+                    let enc = self.tokenizer.encode(text, true).map_err(tok_err)?;
+                    if enc.get_overflowing().is_empty() {
+                        Ok(enc)
+                    } else {
+                        self.encode_middle(text)
+                    }
                 }
+                Input::Pair(text, hypothesis) => self
+                    .tokenizer
+                    .encode((text, hypothesis), true)
+                    .map_err(tok_err),
             })
             .collect::<Result<Vec<_>, _>>()?;
         let longest = encodings.iter().map(|e| e.len()).max().unwrap_or(0).max(1);
@@ -916,13 +926,13 @@ impl Transformer {
     }
 
     fn score_zero_shot(&self, texts: &[&str]) -> Result<Vec<LabelScores>, ModelError> {
-        let mut pairs: Vec<EncodeInput> = Vec::with_capacity(texts.len() * self.hypotheses.len());
+        let mut pairs: Vec<Input> = Vec::with_capacity(texts.len() * self.hypotheses.len());
         for &t in texts {
             for (_, h) in &self.hypotheses {
-                pairs.push((t, h.as_str()).into());
+                pairs.push(Input::Pair(t, h));
             }
         }
-        let rows = self.classify(pairs)?;
+        let rows = self.classify(&pairs)?;
         let h = self.hypotheses.len();
         Ok(rows
             .chunks(h)
@@ -1164,16 +1174,7 @@ impl Settings {
     }
 
     fn get(&self, path: &str) -> Option<&Value> {
-        let mut t = &self.table;
-        let parts: Vec<&str> = path.split('.').collect();
-        for (i, p) in parts.iter().enumerate() {
-            let v = t.get(*p)?;
-            if i + 1 == parts.len() {
-                return Some(v);
-            }
-            t = v.as_table()?;
-        }
-        None
+        crate::toml_path::lookup(&self.table, path).ok()
     }
 
     fn typed<T>(
