@@ -31,27 +31,12 @@ fn repeat_to(unit: &str, bytes: usize) -> String {
     unit.repeat(bytes.div_ceil(unit.len()))
 }
 
-/// Folds `text` and checks the offset map: monotonic, and every folded char maps to a
-/// non-empty original range on char boundaries inside the text, never going back.
+/// Folds `text` and checks the offset map against it (`Folded::validate`: monotonic, every
+/// folded char on a non-empty original range on char boundaries, never going back).
 fn check_fold(text: &str) -> tahrid::normalize::Folded {
     let folded = Normalizer::default().fold(text);
-    let map = folded.offsets();
-    assert!(map.is_monotonic(), "offset map not monotonic");
-    assert_eq!(map.folded_len(), folded.as_str().len());
-    let ok = |at: usize| at <= text.len() && text.is_char_boundary(at);
-    let (mut prev_start, mut prev_end) = (0, 0);
-    for (i, c) in folded.as_str().char_indices() {
-        let r = folded.original_range(i..i + c.len_utf8());
-        assert!(
-            ok(r.start) && ok(r.end) && r.start < r.end,
-            "folded char {c:?} at {i} maps to {r:?} (text length {})",
-            text.len()
-        );
-        assert!(
-            r.start >= prev_start && r.end >= prev_end,
-            "folded char {c:?} at {i} maps to {r:?}, before {prev_start}..{prev_end}"
-        );
-        (prev_start, prev_end) = (r.start, r.end);
+    if let Err(e) = folded.validate(text) {
+        panic!("{e}");
     }
     folded
 }

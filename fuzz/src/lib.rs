@@ -304,45 +304,18 @@ pub fn structured(data: &[u8]) -> String {
     out
 }
 
-/// Folds `text` and checks the offset map: monotonic, every folded char maps to a non-empty
-/// original range on char boundaries inside the text, and original positions never go back.
-/// Also checks that folding is deterministic and that `fold_into` with a reused buffer gives
-/// the same result as `fold`. Panics on a violation.
+/// Folds `text` and checks the offset map (`Folded::validate`: monotonic, every folded char
+/// maps to a non-empty original range on char boundaries inside the text, and original
+/// positions never go back). Also checks that folding is deterministic and that `fold_into`
+/// with a reused buffer gives the same result as `fold`. Panics on a violation.
 pub fn check_fold(text: &str) {
     let n = normalizer();
     let folded = n.fold(text);
     let f = folded.as_str();
     let map = folded.offsets();
-    assert!(map.is_monotonic(), "offset map not monotonic for {text:?}");
-    assert_eq!(map.folded_len(), f.len(), "folded_len for {text:?}");
-    let ok = |at: usize| at <= text.len() && text.is_char_boundary(at);
-    let (mut prev_start, mut prev_end) = (0, 0);
-    for (i, c) in f.char_indices() {
-        let r = folded.original_range(i..i + c.len_utf8());
-        assert!(
-            ok(r.start) && ok(r.end) && r.start < r.end,
-            "folded char {c:?} at {i} maps to {r:?} in {text:?} (len {})",
-            text.len()
-        );
-        assert!(
-            r.start >= prev_start && r.end >= prev_end,
-            "folded char {c:?} at {i} maps to {r:?}, before the previous char's \
-             {prev_start}..{prev_end}, in {text:?}"
-        );
-        (prev_start, prev_end) = (r.start, r.end);
-        // ranges between any folded char boundaries are built from these two
-        let s = map.original_start(i);
-        let e = map.original_end(i + c.len_utf8());
-        assert!(
-            ok(s) && ok(e),
-            "original_start/end off boundary at {i} in {text:?}"
-        );
+    if let Err(e) = folded.validate(text) {
+        panic!("{e} in {text:?}");
     }
-    let whole = folded.original_range(0..f.len());
-    assert!(
-        ok(whole.start) && ok(whole.end) && whole.start <= whole.end,
-        "whole folded text maps to {whole:?} in {text:?}"
-    );
     // determinism and buffer reuse
     let again = n.fold(text);
     assert_eq!(again.as_str(), f, "fold is not deterministic for {text:?}");
