@@ -1,71 +1,14 @@
-//! Error types. Every error names where it comes from: a data file and line, or a lexicon
-//! file, entry id and field.
-use std::path::PathBuf;
+//! The crate's top-level error, [`Error`], returned by [`TaggerBuilder::build`](crate::TaggerBuilder::build).
+//!
+//! Each stage owns its own error type: [`DataError`] (normalization tables, in
+//! [`normalize`](crate::normalize)), [`LexiconError`] (lexicon, cue and weight files, in
+//! [`lexicon`](crate::lexicon)) and [`ModelError`](crate::model::ModelError) (the cascade and its
+//! models, in [`model`](crate::model)). This module sits at the top of the dependency graph and
+//! wraps them; no stage imports it. Every error names where it comes from: a data file and line,
+//! or a lexicon file, entry id and field.
 
-/// A malformed line in a normalization data file (`models/normalize/*.tsv`).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}: {message}")]
-pub struct DataError {
-    /// The data file's name.
-    pub file: String,
-    /// 1-based line number.
-    pub line: usize,
-    /// What is wrong.
-    pub message: String,
-}
-
-/// An invalid lexicon: reported when the lexicon is loaded, never at match time.
-///
-/// ```
-/// use tahrid::lexicon::Lexicon;
-///
-/// let toml = r#"
-/// [[entry]]
-/// id = "x"
-/// category = "slurs"
-/// severity = 2
-/// ambiguity = "low"
-/// canonical = "x"
-/// variants.en = ["xyz"]
-/// "#;
-/// let err = Lexicon::from_toml_str("mine.toml", toml).unwrap_err();
-/// assert_eq!(err.to_string(),
-///     "mine.toml: entry `x`: field `category`: unknown category `slurs` (expected one of sectarian_slur, takfir, incitement, slogan, organization, glorification, dehumanization)");
-/// ```
-#[derive(Debug, thiserror::Error)]
-pub enum LexiconError {
-    /// A file could not be read.
-    #[error("{path}: cannot read: {source}")]
-    Io {
-        /// The file or directory.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// A file is not valid TOML or does not have the lexicon's shape.
-    #[error("{file}: {message}")]
-    Parse {
-        /// The file.
-        file: String,
-        /// The parser's message, with line and column.
-        message: String,
-    },
-    /// An entry breaks a rule of the schema.
-    #[error("{file}: entry `{entry}`: field `{field}`: {message}")]
-    Invalid {
-        /// The file.
-        file: String,
-        /// The entry id (or `#N` for the N-th entry when the id itself is missing or invalid).
-        entry: String,
-        /// The field, as a path (`variants.ar[2]`).
-        field: String,
-        /// What is wrong.
-        message: String,
-    },
-    /// The lexicon has no entries at all.
-    #[error("{0}: the lexicon has no entries")]
-    Empty(String),
-}
+pub use crate::lexicon::LexiconError;
+pub use crate::normalize::DataError;
 
 /// Errors from building a [`Tagger`](crate::Tagger).
 #[derive(Debug, thiserror::Error)]
@@ -82,4 +25,10 @@ pub enum Error {
     /// The matching automaton could not be built (for instance, too many patterns).
     #[error("cannot build the matcher: {0}")]
     Automaton(String),
+}
+
+impl From<crate::matcher::AutomatonError> for Error {
+    fn from(e: crate::matcher::AutomatonError) -> Self {
+        Error::Automaton(e.0)
+    }
 }

@@ -27,7 +27,6 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-use crate::error::Error;
 use crate::lexicon::{Lang, Lexicon};
 use crate::normalize::Normalizer;
 use crate::script::{is_alnum, is_alpha, Script};
@@ -96,6 +95,11 @@ struct Require {
     window: usize,
 }
 
+/// Why the matcher could not be built: an entry names an unknown morphology class, or the
+/// automaton is too large. Wrapped by [`Error::Automaton`](crate::Error::Automaton).
+#[derive(Debug)]
+pub(crate) struct AutomatonError(pub(crate) String);
+
 /// A match in folded text, before it is mapped back to the original.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct RawHit {
@@ -143,7 +147,7 @@ impl Matcher {
         lexicon: &Lexicon,
         normalizer: &Normalizer,
         dfa: bool,
-    ) -> Result<Matcher, Error> {
+    ) -> Result<Matcher, AutomatonError> {
         let mut class_index: HashMap<&str, usize> = HashMap::new();
         let mut classes = Vec::new();
         let mut ids: HashMap<String, usize> = HashMap::new();
@@ -190,7 +194,7 @@ impl Matcher {
                         Some(&i) => i,
                         None => {
                             let c = lexicon.class(name).ok_or_else(|| {
-                                Error::Automaton(format!(
+                                AutomatonError(format!(
                                     "entry `{}`: unknown class `{name}`",
                                     entry.id
                                 ))
@@ -258,7 +262,7 @@ impl Matcher {
             .match_kind(MatchKind::Standard)
             .kind(kind)
             .build(&patterns)
-            .map_err(|e| Error::Automaton(e.to_string()))?;
+            .map_err(|e| AutomatonError(e.to_string()))?;
         Ok(Matcher {
             ac,
             pattern_chars: patterns.iter().map(|p| p.chars().count()).collect(),

@@ -48,6 +48,7 @@
 //! [`Normalizer`] when the matcher is built, so they are written
 //! the way people write them.
 
+mod error;
 mod schema;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -57,9 +58,9 @@ use std::sync::OnceLock;
 use regex::Regex;
 use toml::{Table, Value};
 
+pub use error::LexiconError;
 pub use schema::{Ambiguity, Category, Lang};
 
-use crate::error::LexiconError;
 use crate::normalize::Normalizer;
 
 static EMBEDDED_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_lexicon.rs"));

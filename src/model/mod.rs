@@ -63,9 +63,9 @@ use std::sync::{Arc, OnceLock};
 
 use toml::{Table, Value};
 
-use crate::classify::{self, Weights};
+use crate::classify::{self, Label, ModelOpinion, Weights};
 use crate::context::CueKind;
-use crate::report::{Label, ModelOpinion, Report};
+use crate::report::Report;
 use crate::toml_path::{lookup, PathError};
 
 #[cfg(feature = "transformer")]

@@ -57,7 +57,7 @@ use toml::{Table, Value};
 
 use super::fused_bert::FusedBert;
 use super::{LabelScores, ModelError, TextModel};
-use crate::report::Label;
+use crate::classify::Label;
 
 const DEFAULTS_TOML: &str = include_str!("../../models/transformer/defaults.toml");
 /// The default exemplar bank: `fixtures/functional/*.jsonl`, embedded by `build.rs`.

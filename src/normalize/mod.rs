@@ -46,16 +46,17 @@
 //! [`OffsetMap`]). Time is linear in the input: every character is visited a bounded number
 //! of times, also inside spaced-letter runs.
 
+mod error;
 mod offsets;
 mod tables;
 
 use std::sync::{Arc, OnceLock};
 
+pub use error::DataError;
 pub use offsets::OffsetMap;
 pub(crate) use tables::is_ignorable;
 use tables::{Fold, Info, Tables};
 
-use crate::error::DataError;
 use crate::script::{is_alnum, is_alpha, Script};
 
 const LETTERS_TSV: &str = include_str!("../../models/normalize/letters.tsv");

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
-use crate::error::DataError;
+use super::DataError;
 use crate::script::{Script, SCRIPTS};
 
 /// Code points below this are folded through the dense table.

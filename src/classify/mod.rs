@@ -26,17 +26,19 @@
 //! of a severity-3 term stay below 0.5), a low-ambiguity term used plainly does, and a news
 //! report that names a slur, the outlets and a campaign title comes out `reporting`, with every
 //! term still tagged.
+mod verdict;
+
+pub use verdict::{Label, ModelOpinion, Scores, Verdict};
+
 use std::sync::OnceLock;
 
 use toml::{Table, Value};
 
-use crate::context::CueKind;
-use crate::error::LexiconError;
-use crate::lexicon::{Ambiguity, Category};
-use crate::report::{CueHit, Hit, Label, Role, RuleHit, Scores, Verdict};
+use crate::context::{CueHit, CueKind, Hit, Role, RuleHit};
+use crate::lexicon::{Ambiguity, Category, LexiconError};
 use crate::toml_path::{lookup, PathError};
 
-const WEIGHTS_TOML: &str = include_str!("../models/context/weights.toml");
+const WEIGHTS_TOML: &str = include_str!("../../models/context/weights.toml");
 
 /// The scoring weights; see the [module docs](self) and `models/context/weights.toml`.
 #[derive(Clone, Debug, PartialEq)]

@@ -25,87 +25,22 @@
 //! target followed by an insult ("X are dogs") or, within a few words, by a takfir predicate
 //! ("X are apostates"), is a hostile predicate. Composites get roles by
 //! the same rules. A group name alone is never harmful.
+mod hits;
+
+pub use hits::{CueHit, CueKind, Hit, Role, RuleHit};
+
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use serde::{Deserialize, Serialize};
 use toml::{Table, Value};
 
-use crate::error::LexiconError;
-use crate::lexicon::{Category, Lang};
+use crate::lexicon::{Category, Lang, LexiconError};
 use crate::normalize::Normalizer;
-use crate::report::Role;
 use crate::script::{is_alnum, is_alpha, Script};
 
-const CUES_TOML: &str = include_str!("../models/context/cues.toml");
-
-/// Kinds of context cue; see `models/context/cues.toml`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CueKind {
-    /// Someone else is said to say it.
-    Attribution,
-    /// News or analysis register.
-    Reporting,
-    /// How opponents name IS.
-    Outsider,
-    /// A term is defined or labelled a slur.
-    Definition,
-    /// The text condemns.
-    Condemnation,
-    /// A negation.
-    Negation,
-    /// Self-designation and devotion of IS.
-    Honorific,
-    /// An imperative or exhortation to violence.
-    Violence,
-    /// A neutral name of a religious or ethnic group (a target).
-    Group,
-    /// A dehumanizing or hostile predicate.
-    Insult,
-    /// An excommunicating predicate ("infidels", "apostates", "not Muslims").
-    Takfir,
-    /// "I hate".
-    HateVerb,
-}
-
-impl CueKind {
-    /// Every kind, in file order.
-    pub const ALL: [CueKind; 12] = [
-        CueKind::Attribution,
-        CueKind::Reporting,
-        CueKind::Outsider,
-        CueKind::Definition,
-        CueKind::Condemnation,
-        CueKind::Negation,
-        CueKind::Honorific,
-        CueKind::Violence,
-        CueKind::Group,
-        CueKind::Insult,
-        CueKind::Takfir,
-        CueKind::HateVerb,
-    ];
-
-    /// The kind's name in `cues.toml` and in reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CueKind::Attribution => "attribution",
-            CueKind::Reporting => "reporting",
-            CueKind::Outsider => "outsider",
-            CueKind::Definition => "definition",
-            CueKind::Condemnation => "condemnation",
-            CueKind::Negation => "negation",
-            CueKind::Honorific => "honorific",
-            CueKind::Violence => "violence",
-            CueKind::Group => "group",
-            CueKind::Insult => "insult",
-            CueKind::Takfir => "takfir",
-            CueKind::HateVerb => "hate_verb",
-        }
-    }
-}
+const CUES_TOML: &str = include_str!("../../models/context/cues.toml");
 
 /// One cue phrase, compiled.
 #[derive(Clone, Debug)]
