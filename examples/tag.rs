@@ -18,17 +18,18 @@
 //! ends the run quietly.
 //!
 //! Records are read and tagged in chunks (at most 2,048 records or 16 MiB of text at a time),
-//! so memory stays bounded whatever the input size.
+//! so memory stays bounded whatever the input size. Reading, chunking and writing are the
+//! library's [`tahrid::batch`] module; this file is the command line.
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde_json::Value;
-use tahrid::{Record, Tagger};
+use tahrid::batch::{Format, ReadOptions, Reader, RunError, Runner, Writer};
+use tahrid::Tagger;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Input {
@@ -77,15 +78,6 @@ struct Args {
     /// A cascade policy file instead of the embedded `models/cascade/policy.toml`.
     #[arg(long)]
     cascade: Option<PathBuf>,
-}
-
-const CHUNK_RECORDS: usize = 2048;
-const CHUNK_BYTES: usize = 16 << 20;
-
-/// One input record, parsed as far as possible.
-enum Item {
-    Doc { id: Value, text: String },
-    Bad { id: Value, error: String },
 }
 
 fn main() -> ExitCode {
@@ -196,7 +188,7 @@ fn run(args: &Args) -> Result<(), Failure> {
         ),
         None => Box::new(io::stdout().lock()),
     };
-    let mut out = BufWriter::with_capacity(1 << 16, out);
+    let out = BufWriter::with_capacity(1 << 16, out);
 
     let bar = if args.progress {
         let b = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
@@ -209,171 +201,44 @@ fn run(args: &Args) -> Result<(), Failure> {
         ProgressBar::hidden()
     };
     let started = Instant::now();
-    let mut bytes_total = 0usize;
-    let mut record_no = 0u64;
-
-    for (name, reader) in inputs {
-        let mut reader = BufReader::with_capacity(1 << 16, reader);
-        let mut chunk: Vec<Item> = Vec::new();
-        let mut chunk_bytes = 0;
-        if args.input == Input::Text {
-            let mut buf = Vec::new();
-            reader
-                .read_to_end(&mut buf)
-                .map_err(|e| Failure::Fatal(format!("cannot read {name}: {e}")))?;
-            record_no += 1;
-            bytes_total += buf.len();
-            chunk.push(decode(Value::String(name.clone()), buf, args.lossy));
-            flush(&tagger, &pool, &mut chunk, &mut out)?;
-            bar.inc(1);
-            continue;
+    let opts = ReadOptions {
+        format: match args.input {
+            Input::Jsonl => Format::Jsonl,
+            Input::Lines => Format::Lines,
+            Input::Text => Format::Text,
+        },
+        text_field: args.text_field.clone(),
+        id_field: args.id_field.clone(),
+        lossy: args.lossy,
+    };
+    let mut writer = Writer::new(out);
+    let runner = Runner::new().pool(std::sync::Arc::new(pool));
+    let (mut records_before, mut bytes_before) = (0u64, 0u64);
+    for (name, source) in inputs {
+        let source = BufReader::with_capacity(1 << 16, source);
+        let mut reader = Reader::new(name, source, &opts).starting_at(records_before);
+        let result = runner.run(&tagger, &mut reader, &mut writer, |p| {
+            bar.set_position(records_before + p.records);
+            bar.set_message(rate(bytes_before + p.bytes, started));
+        });
+        match result {
+            Ok(()) => {}
+            Err(RunError::Write(e)) => return Err(e.into()),
+            Err(e @ RunError::Read(_)) => return Err(Failure::Fatal(e.to_string())),
         }
-        let mut line = Vec::new();
-        loop {
-            line.clear();
-            let n = reader
-                .read_until(b'\n', &mut line)
-                .map_err(|e| Failure::Fatal(format!("cannot read {name}: {e}")))?;
-            if n == 0 {
-                break;
-            }
-            bytes_total += n;
-            if line.ends_with(b"\n") {
-                line.pop();
-                if line.ends_with(b"\r") {
-                    line.pop();
-                }
-            }
-            record_no += 1;
-            chunk_bytes += line.len();
-            let default_id = Value::from(record_no);
-            chunk.push(match args.input {
-                Input::Lines => decode(default_id, std::mem::take(&mut line), args.lossy),
-                _ => parse_jsonl(&line, default_id, args, record_no),
-            });
-            if chunk.len() >= CHUNK_RECORDS || chunk_bytes >= CHUNK_BYTES {
-                bar.inc(chunk.len() as u64);
-                flush(&tagger, &pool, &mut chunk, &mut out)?;
-                chunk_bytes = 0;
-                bar.set_message(rate(bytes_total, started));
-            }
-        }
-        bar.inc(chunk.len() as u64);
-        flush(&tagger, &pool, &mut chunk, &mut out)?;
-        bar.set_message(rate(bytes_total, started));
+        records_before = reader.record_no();
+        bytes_before += reader.bytes_read();
     }
-    out.flush()?;
+    writer.flush()?;
     bar.finish();
     Ok(())
 }
 
-fn rate(bytes: usize, started: Instant) -> String {
+fn rate(bytes: u64, started: Instant) -> String {
     let secs = started.elapsed().as_secs_f64().max(1e-9);
     format!(
         "{:.1} MB, {:.1} MB/s",
         bytes as f64 / 1e6,
         bytes as f64 / 1e6 / secs
     )
-}
-
-fn decode(id: Value, bytes: Vec<u8>, lossy: bool) -> Item {
-    match String::from_utf8(bytes) {
-        Ok(text) => Item::Doc { id, text },
-        Err(e) if lossy => Item::Doc {
-            id,
-            text: String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        },
-        Err(e) => Item::Bad {
-            id,
-            error: format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to()),
-        },
-    }
-}
-
-fn parse_jsonl(line: &[u8], default_id: Value, args: &Args, record_no: u64) -> Item {
-    if line.iter().all(u8::is_ascii_whitespace) {
-        return Item::Bad {
-            id: default_id,
-            error: format!("record {record_no}: empty line"),
-        };
-    }
-    let owned;
-    let line = if args.lossy {
-        owned = String::from_utf8_lossy(line).into_owned();
-        owned.as_bytes()
-    } else {
-        line
-    };
-    let value: Value = match serde_json::from_slice(line) {
-        Ok(v) => v,
-        Err(e) => {
-            return Item::Bad {
-                id: default_id,
-                error: format!("record {record_no}: invalid JSON: {e}"),
-            }
-        }
-    };
-    let Value::Object(mut obj) = value else {
-        return Item::Bad {
-            id: default_id,
-            error: format!("record {record_no}: expected a JSON object"),
-        };
-    };
-    let id = match obj.remove(&args.id_field) {
-        Some(Value::Null) | None => default_id,
-        Some(v) => v,
-    };
-    match obj.remove(&args.text_field) {
-        Some(Value::String(text)) => Item::Doc { id, text },
-        Some(other) => Item::Bad {
-            id,
-            error: format!(
-                "record {record_no}: field `{}` is not a string (found {})",
-                args.text_field,
-                kind(&other)
-            ),
-        },
-        None => Item::Bad {
-            id,
-            error: format!("record {record_no}: field `{}` is missing", args.text_field),
-        },
-    }
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// Tags a chunk in parallel and writes its records in input order.
-fn flush(
-    tagger: &Tagger,
-    pool: &rayon::ThreadPool,
-    chunk: &mut Vec<Item>,
-    out: &mut impl Write,
-) -> Result<(), Failure> {
-    if chunk.is_empty() {
-        return Ok(());
-    }
-    let records: Vec<Record> = pool.install(|| {
-        use rayon::prelude::*;
-        chunk
-            .par_drain(..)
-            .map(|item| match item {
-                Item::Doc { id, text } => Record::ok(id, tagger.tag(&text)),
-                Item::Bad { id, error } => Record::error(id, error),
-            })
-            .collect()
-    });
-    for r in &records {
-        serde_json::to_writer(&mut *out, r).map_err(io::Error::from)?;
-        out.write_all(b"\n")?;
-    }
-    Ok(())
 }

@@ -42,6 +42,7 @@
 
 #![warn(missing_docs)]
 
+pub mod batch;
 pub mod classify;
 pub mod context;
 pub mod error;

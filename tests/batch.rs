@@ -1,0 +1,234 @@
+//! The batch module: one record out per record in, in order, errors as records, I/O failures
+//! reported after everything read before them was written.
+use std::io::{self, BufReader, Read, Write};
+
+use serde_json::Value;
+use tahrid::batch::{Format, Item, ReadOptions, Reader, RunError, Runner, Writer};
+use tahrid::Tagger;
+
+fn run(input: &[u8], opts: &ReadOptions, runner: Runner) -> Vec<Value> {
+    let mut reader = Reader::new("input", input, opts);
+    let mut writer = Writer::new(Vec::new());
+    runner
+        .run(&Tagger::default(), &mut reader, &mut writer, |_| {})
+        .unwrap();
+    let out = writer.into_inner();
+    out.split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn every_record_gives_one_record_in_order_whatever_the_chunk_size() {
+    let mut input = Vec::new();
+    for i in 0..50 {
+        match i % 5 {
+            0 => input.extend_from_slice(b"not json\n"),
+            1 => input.extend_from_slice(b"\n"),
+            2 => input.extend_from_slice(b"{\"id\":\"x\",\"text\":7}\n"),
+            3 => input.extend_from_slice(b"{\"text\":\"\xff\"}\n"),
+            _ => input.extend_from_slice(
+                format!("{{\"id\":{i},\"text\":\"kill the rafidah\"}}\n").as_bytes(),
+            ),
+        }
+    }
+    let opts = ReadOptions::default();
+    let whole = run(&input, &opts, Runner::new());
+    for n in [1, 3, 7, 64] {
+        assert_eq!(
+            run(&input, &opts, Runner::new().max_records(n)),
+            whole,
+            "chunks of {n}"
+        );
+    }
+    assert_eq!(run(&input, &opts, Runner::new().max_bytes(1)), whole);
+    assert_eq!(whole.len(), 50);
+    for (i, r) in whole.iter().enumerate() {
+        let no = i + 1;
+        match i % 5 {
+            0 => assert!(r["error"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("record {no}: invalid JSON"))),
+            1 => assert_eq!(r["error"], format!("record {no}: empty line")),
+            2 => {
+                assert_eq!(r["id"], "x");
+                assert_eq!(
+                    r["error"],
+                    format!("record {no}: field `text` is not a string (found a number)")
+                );
+            }
+            3 => assert!(r["error"].as_str().unwrap().contains("invalid JSON")),
+            _ => {
+                assert_eq!(r["id"], i);
+                assert_eq!(r["error"], Value::Null);
+                assert_eq!(r["verdict"]["label"], "incitement");
+                assert!(!r["hits"].as_array().unwrap().is_empty());
+            }
+        }
+    }
+}
+
+#[test]
+fn numbering_continues_over_sources_and_text_sources_are_one_document() {
+    let lines = ReadOptions {
+        format: Format::Lines,
+        ..Default::default()
+    };
+    let mut a = Reader::new("a", &b"one\ntwo\n"[..], &lines);
+    assert_eq!(a.by_ref().count(), 2);
+    let mut b = Reader::new("b", &b"three"[..], &lines).starting_at(a.record_no());
+    assert_eq!(
+        b.next_item().unwrap(),
+        Some(Item::Doc {
+            id: 3.into(),
+            text: "three".into()
+        })
+    );
+    assert_eq!(b.bytes_read(), 5);
+
+    let text = ReadOptions {
+        format: Format::Text,
+        ..Default::default()
+    };
+    let mut t = Reader::new("notes.txt", &b"line one\nline two\n"[..], &text);
+    assert_eq!(
+        t.next_item().unwrap(),
+        Some(Item::Doc {
+            id: "notes.txt".into(),
+            text: "line one\nline two\n".into()
+        })
+    );
+    assert_eq!(t.next_item().unwrap(), None);
+}
+
+#[test]
+fn invalid_utf8_is_an_error_record_or_lossy() {
+    let strict = ReadOptions {
+        format: Format::Lines,
+        ..Default::default()
+    };
+    let mut r = Reader::new("-", &b"ok\nbad \xff here\n"[..], &strict);
+    r.next_item().unwrap();
+    assert_eq!(
+        r.next_item().unwrap(),
+        Some(Item::Bad {
+            id: 2.into(),
+            error: "invalid UTF-8 at byte 4".into()
+        })
+    );
+    let lossy = ReadOptions {
+        lossy: true,
+        ..strict
+    };
+    let mut r = Reader::new("-", &b"bad \xff here\n"[..], &lossy);
+    assert_eq!(
+        r.next_item().unwrap(),
+        Some(Item::Doc {
+            id: 1.into(),
+            text: "bad \u{fffd} here".into()
+        })
+    );
+}
+
+#[test]
+fn custom_fields() {
+    let opts = ReadOptions {
+        text_field: "body".into(),
+        id_field: "key".into(),
+        ..Default::default()
+    };
+    let out = run(
+        b"{\"key\":\"k1\",\"body\":\"hello\"}\n{\"id\":\"ignored\",\"text\":\"x\"}\n",
+        &opts,
+        Runner::new(),
+    );
+    assert_eq!(out[0]["id"], "k1");
+    assert_eq!(out[0]["error"], Value::Null);
+    assert_eq!(out[1]["id"], 2);
+    assert_eq!(out[1]["error"], "record 2: field `body` is missing");
+}
+
+/// Yields `data`, then fails.
+struct Failing(io::Cursor<Vec<u8>>);
+
+impl Read for Failing {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.0.read(buf)? {
+            0 => Err(io::Error::other("disk on fire")),
+            n => Ok(n),
+        }
+    }
+}
+
+#[test]
+fn a_read_error_stops_the_run_after_writing_what_came_before() {
+    let source = BufReader::with_capacity(4, Failing(io::Cursor::new(b"a\nb\nc\n".to_vec())));
+    let lines = ReadOptions {
+        format: Format::Lines,
+        ..Default::default()
+    };
+    let mut reader = Reader::new("corpus.txt", source, &lines);
+    let mut writer = Writer::new(Vec::new());
+    let err = Runner::new()
+        .max_records(2)
+        .run(&Tagger::default(), &mut reader, &mut writer, |_| {})
+        .unwrap_err();
+    assert!(matches!(err, RunError::Read(_)));
+    assert_eq!(err.to_string(), "cannot read corpus.txt: disk on fire");
+    let out = String::from_utf8(writer.into_inner()).unwrap();
+    assert_eq!(out.lines().count(), 3);
+}
+
+/// Accepts `room` bytes, then reports a closed pipe.
+struct ClosedPipe(usize);
+
+impl Write for ClosedPipe {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.0 == 0 {
+            return Err(io::ErrorKind::BrokenPipe.into());
+        }
+        let n = buf.len().min(self.0);
+        self.0 -= n;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_write_error_is_reported_as_such() {
+    let lines = ReadOptions {
+        format: Format::Lines,
+        ..Default::default()
+    };
+    let mut reader = Reader::new("-", &b"a\nb\nc\n"[..], &lines);
+    let mut writer = Writer::new(ClosedPipe(10));
+    let err = Runner::new()
+        .run(&Tagger::default(), &mut reader, &mut writer, |_| {})
+        .unwrap_err();
+    match err {
+        RunError::Write(e) => assert_eq!(e.kind(), io::ErrorKind::BrokenPipe),
+        other => panic!("expected a write error, got {other}"),
+    }
+}
+
+#[test]
+fn progress_counts_records_and_bytes() {
+    let lines = ReadOptions {
+        format: Format::Lines,
+        ..Default::default()
+    };
+    let mut reader = Reader::new("-", &b"a\nbb\r\nccc\n"[..], &lines);
+    let mut writer = Writer::new(io::sink());
+    let mut seen = Vec::new();
+    Runner::new()
+        .max_records(2)
+        .run(&Tagger::default(), &mut reader, &mut writer, |p| {
+            seen.push((p.records, p.bytes))
+        })
+        .unwrap();
+    assert_eq!(seen, vec![(2, 6), (3, 10)]);
+}
