@@ -21,24 +21,54 @@
 //! ```
 //!
 //! ## The pipeline
-//! One module per stage; lower stages know nothing of higher ones.
+//! One module per stage, in the order a text goes through them. [`Tagger`] wires them together;
+//! [`batch`] runs a tagger over a stream of records.
 //!
 //! 1. [`normalize`]: fold the text (compatibility forms, case, marks, Arabic-script letters,
 //!    invisible characters, homoglyphs, leetspeak, spaced letters, repeats) with an
 //!    [`OffsetMap`](normalize::OffsetMap) back to the original bytes.
-//! 2. `matcher` (internal): one Aho-Corasick automaton over every folded variant, then
-//!    script-aware word boundaries with each language's prefixes and suffixes, and the entries'
-//!    exclusion rules.
-//! 3. [`context`]: each hit's role (use, mention, negated, counter) from cues around it,
-//!    document cues, and composite rules (a violence verb near a target; a hostile predicate).
-//! 4. [`classify`]: a verdict with scores per label and the reasons behind them; weights are
-//!    data (`models/context/weights.toml`).
-//! 5. [`model`] (optional): a cascade that sends the texts the rules flag to a model
-//!    (rust-bert with the `transformer` feature) and combines both stages' scores.
-//! 6. [`report`]: the serde output record.
+//! 2. [`lexicon`]: the terms to find, loaded from TOML and validated; its variants are folded
+//!    by the same normalizer as the text.
+//! 3. `matcher` (internal): one Aho-Corasick automaton over every folded variant, then script-aware word
+//!    boundaries with each language's prefixes and suffixes, and the entries' exclusion rules.
+//!    It has no public items; its page explains how matching works.
+//! 4. [`context`]: each hit's [`Role`] (use, mention, negated, counter) from the cues around
+//!    it, document cues, and composite rules (a violence verb near a target; a hostile
+//!    predicate).
+//! 5. [`classify`]: a [`Verdict`] with scores per label and the reasons behind them; weights
+//!    are data (`models/context/weights.toml`).
+//! 6. [`report`]: the serde output record ([`Report`], [`Record`]).
+//! 7. [`model`] (optional): a cascade that sends the rules' uncertain reports to a model
+//!    (rust-bert with the `transformer` feature) and combines both stages' scores into the
+//!    report's verdict.
 //!
-//! The data lives in `models/`: the lexicon (`models/lexicon/*.toml`, see [`lexicon`]) and the
-//! folding tables (`models/normalize/*.tsv`). The default lexicon is embedded in the crate.
+//! ## Dependencies
+//! Imports run one way, down the pipeline: a module may import the modules listed before it,
+//! never one after it, and no two source files import each other, directly or in a circle.
+//! `scripts/deps.py` checks this in CI.
+//!
+//! ```text
+//!  script, toml_path        utilities: script classes and the language guess, TOML paths
+//!  normalize                <- script
+//!  lexicon                  <- normalize, script
+//!  matcher (internal)       <- lexicon, normalize, script
+//!  context                  <- lexicon, normalize, script
+//!  classify                 <- context, lexicon, toml_path
+//!  report                   <- classify, context           (re-exports their record types)
+//!  model                    <- report, classify, context, toml_path
+//!  error                    <- model, matcher, lexicon, normalize   (wraps each stage's error)
+//!  Tagger (tagger.rs)       <- every stage and error
+//!  batch                    <- Tagger, report
+//! ```
+//!
+//! Each stage owns its error type ([`normalize::DataError`], [`LexiconError`],
+//! [`model::ModelError`]) and the record types it produces ([`Hit`] and [`CueHit`] in
+//! [`context`], [`Verdict`] in [`classify`]); [`Error`] wraps the stage errors at the top.
+//!
+//! The data lives in `models/`: the lexicon (`models/lexicon/*.toml`, see [`lexicon`]), the
+//! folding tables (`models/normalize/*.tsv`), the context cues and weights
+//! (`models/context/`), and the cascade policy (`models/cascade/`). The default data is embedded
+//! in the crate.
 
 #![warn(missing_docs)]
 
