@@ -1,0 +1,228 @@
+//! The analysis of one document: each hit's role from the cues around it, and the composite
+//! rules.
+//!
+//! # How it works
+//! [`analyze`] finds the document's cues ([`Cues::find`]). Without hits and without a cue that
+//! starts a composite rule (violence, hate verb, insult, takfir), only the document-level cues
+//! matter, and it returns them without reading words or quotes. Otherwise every cue gets its
+//! word position ([`Words::span`]), and the cues, ordered by position, are looked up through a
+//! window of words around the position asked about: the stage stays linear in the number of
+//! hits and cues.
+//!
+//! A hit's [`Role`] is `counter` with a condemnation cue near (same sentence, within
+//! [`Reach::window`] words), `negated` for an incitement term with a negation at most three
+//! words before it, `mention` with an attribution or definition cue near or inside quotation
+//! marks in a document that reports, and `use` otherwise.
+//!
+//! Composite rules pair a cue with a target (a group-name cue or a slur hit; takfir labels are
+//! predicates, not targets), the first in reading order that fits:
+//! - a violence cue with a target on either side (SOV languages put the imperative after its
+//!   object), in the same sentence, within [`Reach::target_distance`] words, is `incitement`;
+//! - a hate verb before a target, an insult after one or right before one, within
+//!   [`Reach::predicate_distance`] words and possibly across a sentence, is a
+//!   `hostile_predicate`; so is a takfir predicate after a target in the same sentence, within
+//!   [`Reach::takfir_distance`] words.
+//!
+//! Each span fires once per rule, and gets a role by the same rules as a hit; where that role
+//! is `use`, a negation right before the verb or predicate (outside the cue: "not Muslims" is a
+//! predicate) makes it `negated`.
+use std::collections::HashSet;
+use std::ops::Range;
+
+use super::cues::{cue_langs, Cues};
+use super::hits::{CueKind, Role};
+use super::words::{merge, quote_spans, Words};
+use crate::lexicon::Category;
+
+/// Settings the context stage reads from the weights file.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Reach {
+    pub window: usize,
+    pub target_distance: usize,
+    pub predicate_distance: usize,
+    pub takfir_distance: usize,
+}
+
+/// A hit as the context stage sees it.
+pub(crate) struct HitIn {
+    pub span: Range<usize>,
+    pub category: Category,
+}
+
+/// A composite-rule finding.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Composite {
+    /// `incitement` (violence + target) or `hostile_predicate`.
+    pub rule: &'static str,
+    pub span: Range<usize>,
+    pub role: Role,
+    /// The cue span and the target span (folded).
+    pub parts: (Range<usize>, Range<usize>),
+}
+
+/// What the context stage found in one document.
+pub(crate) struct Context {
+    pub cues: Vec<(CueKind, Range<usize>)>,
+    pub roles: Vec<Role>,
+    pub composites: Vec<Composite>,
+}
+
+pub(crate) fn analyze(
+    t: &str,
+    hits: &[HitIn],
+    cues: &Cues,
+    reach: Reach,
+    doc_lang: &str,
+) -> Context {
+    let found = cues.find(t, cue_langs(doc_lang));
+    // Roles need hits; composites need a violence, hate, insult or takfir cue. Without either,
+    // only the document-level cues matter and words and quotes need not be read.
+    let composable = found.iter().any(|(k, _)| {
+        matches!(
+            k,
+            CueKind::Violence | CueKind::HateVerb | CueKind::Insult | CueKind::Takfir
+        )
+    });
+    if hits.is_empty() && !composable {
+        return Context {
+            cues: found,
+            roles: Vec::new(),
+            composites: Vec::new(),
+        };
+    }
+    let words = Words::new(t);
+    let located: Vec<(CueKind, (usize, usize, u32))> =
+        found.iter().map(|(k, s)| (*k, words.span(s))).collect();
+    // Every lookup below reads only the cues whose first word lies in a window around the
+    // word it asks about (`located` is ordered by position, so by first word): the stage stays
+    // linear in the number of hits and cues, however many a hostile document packs in.
+    let cues_from = |lo: usize, hi: usize| {
+        let start = located.partition_point(|(_, (a, _, _))| *a < lo);
+        let end = located.partition_point(|(_, (a, _, _))| *a <= hi);
+        start..end.max(start)
+    };
+    let quotes = merge(quote_spans(t));
+    let quoted = |span: &Range<usize>| {
+        let i = quotes.partition_point(|q| q.start <= span.start);
+        i > 0 && span.end <= quotes[i - 1].end
+    };
+    let doc_reports = found.iter().any(|(k, _)| {
+        matches!(
+            k,
+            CueKind::Attribution | CueKind::Reporting | CueKind::Outsider | CueKind::Definition
+        )
+    });
+    let near = |kinds: &[CueKind], at: (usize, usize, u32), window: usize| {
+        located[cues_from(at.0.saturating_sub(window + MAX_CUE_WORDS), at.1 + window)]
+            .iter()
+            .any(|(k, (a, b, s))| {
+                kinds.contains(k)
+                    && *s == at.2
+                    && (a.abs_diff(at.0) <= window || b.abs_diff(at.1) <= window)
+            })
+    };
+    // a negation ending at most `gap` words before `first_word`, outside `except`
+    let negation_before = |first_word: usize, sentence: u32, gap: usize, except: &Range<usize>| {
+        let range = cues_from(first_word.saturating_sub(gap + MAX_CUE_WORDS), first_word);
+        located[range.clone()]
+            .iter()
+            .zip(&found[range])
+            .any(|((k, (_, b, s)), (_, n_span))| {
+                *k == CueKind::Negation
+                    && *s == sentence
+                    && *b < first_word
+                    && first_word - b <= gap
+                    && (n_span.end <= except.start || n_span.start >= except.end)
+            })
+    };
+    let role_of = |span: &Range<usize>, negatable: bool| -> Role {
+        let at = words.span(span);
+        if near(&[CueKind::Condemnation], at, reach.window) {
+            Role::Counter
+        } else if negatable && negation_before(at.0, at.2, 3, &(0..0)) {
+            Role::Negated
+        } else if near(
+            &[CueKind::Attribution, CueKind::Definition],
+            at,
+            reach.window,
+        ) || (doc_reports && quoted(span))
+        {
+            Role::Mention
+        } else {
+            Role::Use
+        }
+    };
+    let roles: Vec<Role> = hits
+        .iter()
+        .map(|h| role_of(&h.span, h.category == Category::Incitement))
+        .collect();
+
+    // Targets: group names and slur hits (takfir labels are predicates, not targets), ordered
+    // by first word.
+    let mut targets: Vec<(Range<usize>, (usize, usize, u32))> = found
+        .iter()
+        .zip(&located)
+        .filter(|((k, _), _)| *k == CueKind::Group)
+        .map(|((_, s), (_, at))| (s.clone(), *at))
+        .collect();
+    for h in hits {
+        if h.category == Category::SectarianSlur {
+            targets.push((h.span.clone(), words.span(&h.span)));
+        }
+    }
+    targets.sort_by_key(|(s, at)| (at.0, s.start));
+    let mut composites = Vec::new();
+    let mut seen = HashSet::new();
+    for ((kind, cue_span), (_, at)) in found.iter().zip(&located) {
+        let (rule, after, before) = match kind {
+            // both directions: SOV languages put the imperative after its object
+            CueKind::Violence => ("incitement", true, true),
+            CueKind::HateVerb => ("hostile_predicate", true, false),
+            CueKind::Insult | CueKind::Takfir => ("hostile_predicate", false, true),
+            _ => continue,
+        };
+        // violence: same sentence, close; predicates may refer back across a sentence
+        let (same_sentence, reach_words) = match kind {
+            CueKind::Violence => (true, reach.target_distance),
+            CueKind::Takfir => (true, reach.takfir_distance),
+            _ => (false, reach.predicate_distance),
+        };
+        let lo = targets
+            .partition_point(|(_, t_at)| t_at.0 + MAX_CUE_WORDS < at.0.saturating_sub(reach_words));
+        let hi = targets.partition_point(|(_, t_at)| t_at.0 <= at.1 + reach_words.max(2));
+        let target = targets[lo..hi.max(lo)].iter().find(|(_, t_at)| {
+            (!same_sentence || t_at.2 == at.2)
+                && ((after && t_at.0 > at.1 && t_at.0 - at.1 <= reach_words)
+                    || (before && at.0 > t_at.1 && at.0 - t_at.1 <= reach_words)
+                    || (*kind == CueKind::Insult && t_at.0 > at.1 && t_at.0 - at.1 <= 2))
+        });
+        let Some((t_span, _)) = target else {
+            continue;
+        };
+        let span = cue_span.start.min(t_span.start)..cue_span.end.max(t_span.end);
+        if !seen.insert((span.start, span.end, rule)) {
+            continue;
+        }
+        // a negation right before the verb or predicate ("not dogs", "don't kill"), outside
+        // the cue itself ("not Muslims" is a predicate, not a negated one)
+        let negation_inside = negation_before(at.0, at.2, 1, cue_span);
+        let mut role = role_of(&span, true);
+        if negation_inside && role == Role::Use {
+            role = Role::Negated;
+        }
+        composites.push(Composite {
+            rule,
+            span,
+            role,
+            parts: (cue_span.clone(), t_span.clone()),
+        });
+    }
+    Context {
+        cues: found,
+        roles,
+        composites,
+    }
+}
+
+/// Longest cue or target, in words, that the windowed lookups allow for.
+const MAX_CUE_WORDS: usize = 16;

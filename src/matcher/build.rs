@@ -1,0 +1,256 @@
+//! The compiled matcher and how the lexicon compiles into it.
+//!
+//! # How it works
+//! [`Matcher::build`] walks the lexicon entry by entry. For each entry it compiles the context
+//! rules (the words of an `exclude` or `requires` rule become [`Glob`]s, folded like the text)
+//! and, per language, looks up the entry's morphology class once: a [`Class`] is the set of
+//! prefixes and suffixes a word may carry around the variant, with the longest of each in
+//! chars, which bounds the affix scans of a search.
+//!
+//! Every variant is folded with the text's [`Normalizer`], and a few extra forms are added
+//! where they apply: undoubled (`kill` → `kil`, as folding collapses `killll`; variants of
+//! [`MIN_UNDOUBLE_LEN`] letters or more), without apostrophes (`tog'ut` → `togut`), and,
+//! for phrases, run together or joined by underscores as hashtags write them. Identical
+//! folded forms become one pattern, and each pattern keeps its [`Owner`]s: the (entry,
+//! language) pairs it stands for, added entry by entry so that one entry's owners are
+//! contiguous. One Aho-Corasick automaton is built over all patterns: a contiguous NFA, or a
+//! DFA on request up to [`MAX_DFA_PATTERNS`].
+use std::collections::{HashMap, HashSet};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+
+use crate::lexicon::{Lang, Lexicon};
+use crate::normalize::Normalizer;
+use crate::script::is_alpha;
+
+/// One way a folded pattern belongs to an entry.
+#[derive(Clone, Debug)]
+pub(super) struct Owner {
+    pub(super) entry: usize,
+    pub(super) lang: Lang,
+    /// Index into `Matcher::variants` (the variant as written in the lexicon).
+    pub(super) variant: usize,
+    pub(super) class: Option<usize>,
+}
+
+#[derive(Debug)]
+pub(super) struct Class {
+    pub(super) prefixes: HashSet<String>,
+    pub(super) suffixes: HashSet<String>,
+    pub(super) max_prefix: usize,
+    pub(super) max_suffix: usize,
+}
+
+#[derive(Debug)]
+pub(super) enum Glob {
+    Exact(String),
+    Prefix(String),
+    Suffix(String),
+}
+
+impl Glob {
+    fn parse(pattern: &str, normalizer: &Normalizer) -> Glob {
+        if let Some(p) = pattern.strip_suffix('*') {
+            Glob::Prefix(normalizer.fold_str(p))
+        } else if let Some(s) = pattern.strip_prefix('*') {
+            Glob::Suffix(normalizer.fold_str(s))
+        } else {
+            Glob::Exact(normalizer.fold_str(pattern))
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(super) struct Exclude {
+    pub(super) langs: Vec<Lang>,
+    pub(super) next: Vec<Glob>,
+    pub(super) prev: Vec<Glob>,
+}
+
+#[derive(Debug)]
+pub(super) struct Require {
+    pub(super) langs: Vec<Lang>,
+    pub(super) near: Vec<Glob>,
+    pub(super) window: usize,
+}
+
+/// Why the matcher could not be built: an entry names an unknown morphology class, or the
+/// automaton is too large. Wrapped by [`Error::Automaton`](crate::Error::Automaton).
+#[derive(Debug)]
+pub(crate) struct AutomatonError(pub(crate) String);
+
+/// The compiled matcher.
+#[derive(Debug)]
+pub(crate) struct Matcher {
+    pub(super) ac: AhoCorasick,
+    pub(super) owners: Vec<Vec<Owner>>,
+    /// Folded pattern length in chars, per pattern.
+    pub(super) pattern_chars: Vec<usize>,
+    pub(super) classes: Vec<Class>,
+    pub(super) excludes: Vec<Vec<Exclude>>,
+    pub(super) requires: Vec<Vec<Require>>,
+    variants: Vec<String>,
+}
+
+/// Largest pattern count compiled to a DFA.
+const MAX_DFA_PATTERNS: usize = 20_000;
+/// Shortest variant (chars) that may match inside a hashtag or be undoubled.
+pub(super) const MIN_INNER_LEN: usize = 4;
+const MIN_UNDOUBLE_LEN: usize = 5;
+
+impl Matcher {
+    pub(crate) fn build(
+        lexicon: &Lexicon,
+        normalizer: &Normalizer,
+        dfa: bool,
+    ) -> Result<Matcher, AutomatonError> {
+        let mut class_index: HashMap<&str, usize> = HashMap::new();
+        let mut classes = Vec::new();
+        let mut ids: HashMap<String, usize> = HashMap::new();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<Owner>> = Vec::new();
+        let mut variants = Vec::new();
+        let mut excludes = Vec::new();
+        let mut requires = Vec::new();
+        for (ei, entry) in lexicon.entries().iter().enumerate() {
+            requires.push(
+                entry
+                    .requires
+                    .iter()
+                    .map(|r| Require {
+                        langs: r.langs.clone(),
+                        near: r.near.iter().map(|p| Glob::parse(p, normalizer)).collect(),
+                        window: r.window,
+                    })
+                    .collect(),
+            );
+            excludes.push(
+                entry
+                    .excludes
+                    .iter()
+                    .map(|x| Exclude {
+                        langs: x.langs.clone(),
+                        next: x
+                            .next_word
+                            .iter()
+                            .map(|p| Glob::parse(p, normalizer))
+                            .collect(),
+                        prev: x
+                            .prev_word
+                            .iter()
+                            .map(|p| Glob::parse(p, normalizer))
+                            .collect(),
+                    })
+                    .collect(),
+            );
+            for (&lang, list) in &entry.variants {
+                let class = match entry.morphology.get(&lang) {
+                    None => None,
+                    Some(name) => Some(match class_index.get(name.as_str()) {
+                        Some(&i) => i,
+                        None => {
+                            let c = lexicon.class(name).ok_or_else(|| {
+                                AutomatonError(format!(
+                                    "entry `{}`: unknown class `{name}`",
+                                    entry.id
+                                ))
+                            })?;
+                            let max = |s: &std::collections::BTreeSet<String>| {
+                                s.iter().map(|a| a.chars().count()).max().unwrap_or(0)
+                            };
+                            classes.push(Class {
+                                prefixes: c.prefixes.iter().cloned().collect(),
+                                suffixes: c.suffixes.iter().cloned().collect(),
+                                max_prefix: max(&c.prefixes),
+                                max_suffix: max(&c.suffixes),
+                            });
+                            class_index.insert(name.as_str(), classes.len() - 1);
+                            classes.len() - 1
+                        }
+                    }),
+                };
+                for v in list {
+                    let vi = variants.len();
+                    variants.push(v.clone());
+                    let folded = normalizer.fold_str(v);
+                    let mut forms = vec![folded.clone()];
+                    if folded.chars().count() >= MIN_UNDOUBLE_LEN {
+                        let undoubled = undouble(&folded);
+                        if undoubled != folded {
+                            forms.push(undoubled);
+                        }
+                    }
+                    if folded.contains('\'') {
+                        forms.push(folded.replace('\'', ""));
+                    }
+                    if folded.contains(' ') {
+                        // hashtags write phrases run together or with underscores
+                        forms.push(folded.replace(' ', ""));
+                        forms.push(folded.replace(' ', "_"));
+                    }
+                    for form in forms {
+                        let pi = *ids.entry(form.clone()).or_insert_with(|| {
+                            patterns.push(form);
+                            owners.push(Vec::new());
+                            patterns.len() - 1
+                        });
+                        if !owners[pi].iter().any(|o| o.entry == ei && o.lang == lang) {
+                            owners[pi].push(Owner {
+                                entry: ei,
+                                lang,
+                                variant: vi,
+                                class,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        // A DFA scans about twice as fast as the contiguous NFA but takes several times longer
+        // to build and more memory; it is opt-in (`TaggerBuilder::dfa`), and never past
+        // `MAX_DFA_PATTERNS`, where its memory grows quickly.
+        let kind = if dfa && patterns.len() <= MAX_DFA_PATTERNS {
+            Some(AhoCorasickKind::DFA)
+        } else {
+            Some(AhoCorasickKind::ContiguousNFA)
+        };
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .kind(kind)
+            .build(&patterns)
+            .map_err(|e| AutomatonError(e.to_string()))?;
+        Ok(Matcher {
+            ac,
+            pattern_chars: patterns.iter().map(|p| p.chars().count()).collect(),
+            owners,
+            classes,
+            excludes,
+            requires,
+            variants,
+        })
+    }
+
+    /// The variant as written in the lexicon.
+    pub(crate) fn variant(&self, i: usize) -> &str {
+        &self.variants[i]
+    }
+
+    /// Number of distinct folded patterns in the automaton.
+    pub(crate) fn pattern_count(&self) -> usize {
+        self.owners.len()
+    }
+}
+
+/// Collapses doubled letters (`kill` → `kil`).
+fn undouble(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut last = None;
+    for c in s.chars() {
+        if Some(c) == last && is_alpha(c) {
+            continue;
+        }
+        out.push(c);
+        last = Some(c);
+    }
+    out
+}

@@ -1,0 +1,150 @@
+//! The search: every occurrence of a pattern, its word, its owner, and the hits that remain.
+//!
+//! # How it works
+//! [`Matcher::find`] runs the automaton once over the folded text and takes every occurrence,
+//! overlapping ones included. For each entry that owns the pattern (an entry may own it in
+//! several languages) it tries each language in turn:
+//! 1. [`Matcher::word_span`] extends the occurrence to its whole word and accepts it only if
+//!    the letters around it, in the same script, are an allowed prefix and suffix of the
+//!    language's morphology class; or, for a variant of [`MIN_INNER_LEN`] chars or more, if
+//!    the occurrence lies inside a hashtag, which it then spans.
+//! 2. The entry's context rules (see `rules.rs`) may cancel the match.
+//! 3. Of the languages that accept the word, the document's guessed language wins, else the
+//!    first.
+//!
+//! [`resolve`] then drops the hits of an entry that lie inside a longer hit of the same entry,
+//! and orders the rest by position. Hits of different entries may nest (a slur inside an
+//! incitement phrase gives both).
+use std::ops::Range;
+
+use super::boundaries::{hashtag_span, scan_back, scan_forward};
+use super::build::{Class, Matcher, Owner, MIN_INNER_LEN};
+use crate::lexicon::Lang;
+use crate::script::{is_alpha, Script};
+
+/// A match in folded text, before it is mapped back to the original.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RawHit {
+    /// Index of the entry in the lexicon.
+    pub entry: usize,
+    /// Language of the matched variant.
+    pub lang: Lang,
+    /// The variant as written in the lexicon.
+    pub variant: usize,
+    /// The whole word(s) in the folded text, affixes included.
+    pub span: Range<usize>,
+    /// The variant's own occurrence in the folded text.
+    pub core: Range<usize>,
+}
+
+impl Matcher {
+    /// Finds every hit in `folded`, ordered by position. Where a folded form belongs to the
+    /// same entry in several languages, the hit takes `preferred` (the document's guessed
+    /// language) if that language's morphology accepts the word, else the first language
+    /// that does. An exclude rule that fires for any of them cancels the entry's match, and so
+    /// does a `requires` rule of the preferred language that finds no supporting word.
+    pub(crate) fn find(&self, folded: &str, preferred: Option<Lang>) -> Vec<RawHit> {
+        let mut hits: Vec<RawHit> = Vec::new();
+        for m in self.ac.find_overlapping_iter(folded) {
+            let (s, e) = (m.start(), m.end());
+            let pat = m.pattern().as_usize();
+            // owners of one entry are contiguous (they are added entry by entry)
+            for group in self.owners[pat].chunk_by(|a, b| a.entry == b.entry) {
+                let mut chosen: Option<(&Owner, Range<usize>)> = None;
+                let mut excluded = false;
+                for owner in group {
+                    let class = owner.class.map(|c| &self.classes[c]);
+                    let Some(span) = self.word_span(folded, s, e, class, self.pattern_chars[pat])
+                    else {
+                        continue;
+                    };
+                    if self.excluded(folded, &span, owner) {
+                        excluded = true;
+                        break;
+                    }
+                    if !self.required_context(folded, &span, owner) {
+                        // the document's own language needs context it lacks: no falling back
+                        // to a same-looking variant of another language without that rule
+                        if Some(owner.lang) == preferred {
+                            excluded = true;
+                            break;
+                        }
+                        continue;
+                    }
+                    if chosen.is_none() || Some(owner.lang) == preferred {
+                        chosen = Some((owner, span));
+                    }
+                }
+                if let (false, Some((owner, span))) = (excluded, chosen) {
+                    hits.push(RawHit {
+                        entry: owner.entry,
+                        lang: owner.lang,
+                        variant: owner.variant,
+                        span,
+                        core: s..e,
+                    });
+                }
+            }
+        }
+        resolve(&mut hits);
+        hits
+    }
+
+    /// The whole word span around `s..e` if its affixes are allowed.
+    fn word_span(
+        &self,
+        t: &str,
+        s: usize,
+        e: usize,
+        class: Option<&Class>,
+        len: usize,
+    ) -> Option<Range<usize>> {
+        let first = t[s..e].chars().find(|&c| is_alpha(c))?;
+        let last = t[s..e].chars().rev().find(|&c| is_alpha(c))?;
+        let (max_p, max_s) = class.map_or((0, 0), |c| (c.max_prefix, c.max_suffix));
+        let ws = scan_back(t, s, Script::of(first), max_p + 1);
+        let we = scan_forward(t, e, Script::of(last), max_s + 1);
+        let prefix = &t[ws..s];
+        let suffix = &t[e..we];
+        let ok_p = prefix.is_empty() || class.is_some_and(|c| c.prefixes.contains(prefix));
+        let ok_s = suffix.is_empty() || class.is_some_and(|c| c.suffixes.contains(suffix));
+        if ok_p && ok_s {
+            return Some(ws..we);
+        }
+        if len >= MIN_INNER_LEN {
+            if let Some(tag) = hashtag_span(t, s, e) {
+                return Some(tag);
+            }
+        }
+        None
+    }
+}
+
+/// Drops hits of an entry that lie inside a longer hit of the same entry, and orders the rest.
+fn resolve(hits: &mut Vec<RawHit>) {
+    hits.sort_by(|a, b| {
+        (
+            a.entry,
+            a.span.start,
+            std::cmp::Reverse(a.span.end),
+            std::cmp::Reverse(a.core.len()),
+        )
+            .cmp(&(
+                b.entry,
+                b.span.start,
+                std::cmp::Reverse(b.span.end),
+                std::cmp::Reverse(b.core.len()),
+            ))
+    });
+    let mut kept: Vec<RawHit> = Vec::with_capacity(hits.len());
+    for h in hits.drain(..) {
+        if let Some(k) = kept.last() {
+            if k.entry == h.entry && k.span.start <= h.span.start && h.span.end <= k.span.end {
+                continue;
+            }
+        }
+        kept.push(h);
+    }
+    kept.sort_by_key(|h| (h.span.start, std::cmp::Reverse(h.span.end), h.entry));
+    *hits = kept;
+}

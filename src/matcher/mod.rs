@@ -1,0 +1,41 @@
+//! Stage 2: find lexicon variants in folded text.
+//!
+//! The matcher takes the text as [`normalize`](crate::normalize) folded it and reports every
+//! lexicon entry it contains, as [`RawHit`](find::RawHit)s in folded bytes: the entry, the
+//! language and variant that matched, the variant's own occurrence, and the whole word(s)
+//! around it. The tagger maps the spans back to the original text. The matcher knows one
+//! lexicon: it is compiled once ([`Matcher::build`]) and searched many times
+//! ([`Matcher::find`]).
+//!
+//! # Algorithm
+//! 1. **Compile** (`build.rs`). Every variant of every entry is folded with the same
+//!    [`Normalizer`](crate::normalize::Normalizer) as the text. Extra forms are added where
+//!    they apply: the variant with doubled letters undoubled (`kill` → `kil`, because folding
+//!    collapses `killll` to `kil`; only for variants of five letters or more), the variant
+//!    without apostrophes (`tog'ut` → `togut`), and phrases run together or joined by
+//!    underscores as hashtags write them (`#باقية_وتتمدد`, `#killtherafidah`). Identical folded
+//!    forms are merged into one pattern that remembers every (entry, language) owning it, and
+//!    one Aho-Corasick automaton is built over all of them.
+//! 2. **Scan** (`find.rs`). The automaton reports every occurrence, overlapping ones included,
+//!    in one pass over the text, whatever the number of patterns.
+//! 3. **Word boundaries** (`boundaries.rs`). An occurrence counts only if the letters around
+//!    it inside the same word form an allowed prefix and suffix of the entry's morphology class
+//!    for that language (`وال` + `رافض` + `ه`). A word is a run of letters of one script: a
+//!    change of script is a boundary (`وrafidah`), digits and punctuation are boundaries, an
+//!    apostrophe between letters is not. Affix scans are bounded by the longest affix, so a
+//!    10 MB "word" costs no more than a short one. Inside a hashtag (`#killtherafidah`),
+//!    variants of four letters or more match anywhere.
+//! 4. **Context rules** (`rules.rs`). An entry's excludes look at the word before and after
+//!    the match (`الرافضة للاتفاق` is "rejecting the agreement"); its requires look for a
+//!    supporting word within a few words (`al-Naba` counts next to "weekly" or صحيفة).
+//! 5. **Resolve** (`find.rs`). Where a pattern belongs to one entry in several languages, the
+//!    document's language wins if its morphology accepts the word. A hit spans the whole word
+//!    (prefixes and suffixes included). Of the hits of one entry, those inside a longer hit of
+//!    the same entry are dropped; hits of different entries may nest (a slur inside an
+//!    incitement phrase gives both).
+mod boundaries;
+mod build;
+mod find;
+mod rules;
+
+pub(crate) use build::{AutomatonError, Matcher};
