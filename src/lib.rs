@@ -29,7 +29,7 @@
 //!    [`OffsetMap`](normalize::OffsetMap) back to the original bytes.
 //! 2. [`lexicon`]: the terms to find, loaded from TOML and validated; its variants are folded
 //!    by the same normalizer as the text.
-//! 3. `matcher` (internal): one Aho-Corasick automaton over every folded variant, then script-aware word
+//! 3. [`matcher`]: one Aho-Corasick automaton over every folded variant, then script-aware word
 //!    boundaries with each language's prefixes and suffixes, and the entries' exclusion rules.
 //!    It has no public items; its page explains how matching works.
 //! 4. [`context`]: each hit's [`Role`] (use, mention, negated, counter) from the cues around
@@ -77,7 +77,7 @@ pub mod classify;
 pub mod context;
 pub mod error;
 pub mod lexicon;
-mod matcher;
+pub mod matcher;
 pub mod model;
 pub mod normalize;
 pub mod report;

@@ -1,11 +1,23 @@
-//! Stage 2: find lexicon variants in folded text.
+//! Stage 3: find lexicon variants in folded text.
+//!
+//! This stage has no public items: [`Tagger`](crate::Tagger) builds and runs it. This page
+//! explains how matching works, which is what decides every span in a report.
+//!
+//! ```
+//! use tahrid::Tagger;
+//! let text = "#باقية_وتتمدد والروافض الرافضة للاتفاق";
+//! let report = Tagger::default().tag(text);
+//! let found: Vec<(&str, &str)> =
+//!     report.hits.iter().map(|h| (h.entry.as_str(), h.text.as_str())).collect();
+//! // a hashtag slogan, and a slur with its clitics; "rejecting the agreement" is excluded
+//! assert_eq!(found, [("baqiya_wa_tatamaddad", "باقية_وتتمدد"), ("rafidah", "والروافض")]);
+//! ```
 //!
 //! The matcher takes the text as [`normalize`](crate::normalize) folded it and reports every
-//! lexicon entry it contains, as [`RawHit`](find::RawHit)s in folded bytes: the entry, the
-//! language and variant that matched, the variant's own occurrence, and the whole word(s)
-//! around it. The tagger maps the spans back to the original text. The matcher knows one
-//! lexicon: it is compiled once ([`Matcher::build`]) and searched many times
-//! ([`Matcher::find`]).
+//! lexicon entry it contains, as raw hits in folded bytes: the entry, the language and variant
+//! that matched, the variant's own occurrence, and the whole word(s) around it. The tagger maps
+//! the spans back to the original text. The matcher knows one lexicon: it is compiled once
+//! (when the tagger is built) and searched many times.
 //!
 //! # Algorithm
 //! 1. **Compile** (`build.rs`). Every variant of every entry is folded with the same
