@@ -88,6 +88,8 @@
 //! The result is a [`Lexicon`] of [`Entry`] records, as written, and [`MorphClass`]es, folded
 //! (`entry.rs`). Variants are folded with the [`Normalizer`] when the matcher is built, so they
 //! are written the way people write them.
+//!
+//! [`Normalizer`]: crate::normalize::Normalizer
 
 mod class;
 mod entry;

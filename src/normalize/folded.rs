@@ -7,7 +7,8 @@
 
 use super::offsets::OffsetMap;
 
-/// Folded text and its alignment to the original; produced by [`Normalizer::fold`].
+/// Folded text and its alignment to the original; produced by
+/// [`Normalizer::fold`](crate::normalize::Normalizer::fold).
 #[derive(Clone, Debug, Default)]
 pub struct Folded {
     pub(super) text: String,
