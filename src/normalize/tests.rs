@@ -1,4 +1,6 @@
 //! One positive and at least one negative case per normalization rule, plus offset checks.
+use super::normalizer::{CONFUSABLES_TSV, LEET_TSV, LETTERS_TSV};
+use super::tables::Tables;
 use super::*;
 
 fn fold(s: &str) -> String {
