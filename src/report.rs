@@ -1,4 +1,15 @@
-//! The last stage: the output record, exactly as in the design's contract (serde).
+//! Stage 6: the output record, exactly as in the design's contract (serde).
+//!
+//! ```
+//! use tahrid::{Record, Tagger};
+//!
+//! let text = "والـــروافض";
+//! let report = Tagger::default().tag(text);
+//! assert!(report.validate(text).is_ok()); // every span points at the original bytes
+//! let json = serde_json::to_string(&Record::ok("post-1", report)).unwrap();
+//! assert!(json.starts_with(r#"{"id":"post-1","lang":"ar","verdict":{"label":"#));
+//! assert!(json.contains(r#""entry":"rafidah""#) && json.ends_with(r#""error":null}"#));
+//! ```
 //!
 //! A [`Report`] gathers what the stages before it found: the hits, cues and composite rules of
 //! [`context`](crate::context), and the [`Verdict`] of [`classify`](crate::classify). A

@@ -1,5 +1,5 @@
-//! The [`Tagger`]: wires the stages together (normalize → match → classify → report) and owns no
-//! rule of its own.
+//! The [`Tagger`]: wires the stages together (normalize → match → context → classify → report →
+//! model) and owns no rule of its own.
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;

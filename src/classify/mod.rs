@@ -1,4 +1,24 @@
-//! Stage 4: from hits, roles, cues and composite rules to a verdict with reasons.
+//! Stage 5: from hits, roles, cues and composite rules to a verdict with reasons.
+//!
+//! ```
+//! use tahrid::Label;
+//!
+//! let tagger = tahrid::Tagger::default();
+//! let hate = tagger.tag("kill the rafidah");
+//! assert_eq!(hate.verdict.label, Label::Incitement);
+//! assert!(hate.verdict.reasons.iter().any(|r| r.contains("incitement")));
+//!
+//! // the same terms, reported: the harmful scores are damped and the label is `reporting`
+//! let news = tagger
+//!     .tag("The group's statement called on followers to \"kill the rafidah\", officials said.");
+//! assert_eq!(news.verdict.label, Label::Reporting);
+//! assert!(news.verdict.scores.incitement < 0.5);
+//!
+//! // the verdict is a function of the hits, cues and rules, so it can be recomputed
+//! let weights = tahrid::classify::Weights::embedded();
+//! let again = tahrid::classify::verdict(&news.hits, &news.cues, &news.rules, weights);
+//! assert_eq!(again.label, news.verdict.label);
+//! ```
 //!
 //! The weights are data (`models/context/weights.toml`, see [`Weights`]); the rule is fixed and
 //! deterministic, so every number in a verdict can be checked by hand:

@@ -1,4 +1,4 @@
-//! Stage 3: context. Tells use from mention, finds document-level signals, and applies the
+//! Stage 4: context. Tells use from mention, finds document-level signals, and applies the
 //! composite rules (a violence verb near a target, a hostile predicate about a group).
 //!
 //! The matcher finds terms; this stage decides what the text does with them. Each [`Hit`] gets

@@ -1,4 +1,4 @@
-//! The lexicon: what tahrid can find, as data.
+//! Stage 2, the lexicon: what tahrid can find, as data.
 //!
 //! A lexicon is a set of TOML files of **entries** (the terms to find, with their category,
 //! severity, variants per language and context rules) and **morphology classes** (the affixes
