@@ -59,8 +59,6 @@
 //! ```
 
 mod error;
-#[cfg(feature = "transformer")]
-mod fused_bert;
 mod policy;
 mod scores;
 mod stage;
