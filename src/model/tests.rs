@@ -1,8 +1,10 @@
 //! Cascade routing, windows and combination, with stand-in models (no libtorch needed).
+use super::policy::POLICY_TOML;
 use super::*;
+use crate::classify::{Label, Weights};
 use crate::{Report, Tagger};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Gives fixed scores and records what it saw.
 #[derive(Debug, Default)]
