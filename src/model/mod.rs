@@ -1,4 +1,4 @@
-//! Stage 4b (optional): a model cascade that rescores what the rules flag.
+//! Stage 7 (optional): a model cascade that rescores what the rules are unsure of.
 //!
 //! A transformer reads about 150 sentences a second on two cores, the lexicon stage tens of
 //! megabytes: thousands of times faster. So the model runs as a **cascade**: the rules stage
