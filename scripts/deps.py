@@ -33,6 +33,8 @@ ORDER = [
 ]
 LAYER = {m: i for i, group in enumerate(ORDER) for m in group}
 MAX_LINES = 500
+# A char literal (`'x'`, `'\\n'`, `'\\u{200b}'`), not a lifetime.
+CHAR_LITERAL = re.compile(r"'(\\.|[^\\'])'|'\\u\{[0-9a-fA-F]+\}'")
 
 
 def module_of(rel):
@@ -70,10 +72,9 @@ def strip(code):
                 j += 2 if code[j] == "\\" else 1
             out.append('""' + "\n" * code.count("\n", i, j))
             i = j + 1
-        elif c == "'" and re.match(r"'(\\.|[^\\'])'|'\\u\{[0-9a-fA-F]+\}'", code[i:i + 12]):
-            m = re.match(r"'(\\.|[^\\'])'|'\\u\{[0-9a-fA-F]+\}'", code[i:i + 12])
+        elif c == "'" and (lit := CHAR_LITERAL.match(code, i)):
             out.append("' '")
-            i += m.end()
+            i = lit.end()
         else:
             out.append(c)
             i += 1
@@ -138,6 +139,8 @@ def main():
                 path = os.path.join(d, name)
                 rel = os.path.relpath(path, root).replace(os.sep, "/")
                 files[rel] = open(path, encoding="utf-8").read()
+    if "src/lib.rs" not in files:
+        sys.exit(f"deps: no src/lib.rs under {os.path.abspath(root)}")
     mods = {module_of(rel): rel for rel in files}
     stripped = {rel: strip(code) for rel, code in files.items()}
 
