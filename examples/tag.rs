@@ -2,9 +2,12 @@
 //!
 //! ```text
 //! cargo run --release --example tag -- [OPTIONS] [FILE]...      # no FILE: read stdin
-//!   --input jsonl|lines|text   jsonl: one {"id":..,"text":..} per line (--text-field, --id-field)
+//!   --input jsonl|lines|text|parquet
+//!                              jsonl: one {"id":..,"text":..} per line (--text-field, --id-field)
 //!                              lines: one document per line; text: each file is one document
-//!   --output FILE              default stdout; JSONL records, in input order
+//!                              parquet: Parquet files, columns --text-field and --id-field
+//!   --output FILE              default stdout; records in input order
+//!   --output-format jsonl|parquet   default jsonl (parquet: one row per record, typed columns)
 //!   --threads N                default: all cores
 //!   --lexicon PATH             a lexicon directory or file instead of the embedded default
 //!   --progress                 progress bar on stderr (records, MB/s)
@@ -15,20 +18,21 @@
 //! UTF-8, an empty JSONL line) yields `{"id":..,"error":".."}` and the run goes on. A record
 //! without an id gets its 1-based record number in the run. An unreadable file or an invalid
 //! lexicon stops the run with a message on stderr and exit code 2. A closed stdout (`| head`)
-//! ends the run quietly.
+//! ends the run quietly. Parquet input and output need `--features parquet`; a Parquet file
+//! without the text column stops the run before any output, and a null text is an error record.
 //!
 //! Records are read and tagged in chunks (at most 2,048 records or 16 MiB of text at a time),
 //! so memory stays bounded whatever the input size. Reading, chunking and writing are the
 //! library's [`tahrid::batch`] module; this file is the command line.
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use tahrid::batch::{Format, ReadOptions, Reader, RunError, Runner, Writer};
+use tahrid::batch::{Format, ReadOptions, Reader, RunError, Runner, Sink, Source, Writer};
 use tahrid::Tagger;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -39,6 +43,16 @@ enum Input {
     Lines,
     /// Each file is one document.
     Text,
+    /// Parquet files (needs `--features parquet`).
+    Parquet,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Output {
+    /// One JSON record per line.
+    Jsonl,
+    /// A Parquet file, one row per record (needs `--features parquet`).
+    Parquet,
 }
 
 /// Tag texts with tahrid and write one JSON record per input record.
@@ -59,6 +73,9 @@ struct Args {
     /// Output file (default: standard output).
     #[arg(long)]
     output: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    output_format: Output,
     /// Worker threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
@@ -133,6 +150,41 @@ fn with_model(
     ))
 }
 
+/// An input, opened before any output is written.
+enum Opened {
+    Stream(String, Box<dyn Read>),
+    #[cfg(feature = "parquet")]
+    Parquet(tahrid::batch::parquet::ParquetReader),
+}
+
+#[cfg(feature = "parquet")]
+fn open_parquet(path: &Path, opts: &ReadOptions) -> Result<Opened, Failure> {
+    tahrid::batch::parquet::ParquetReader::open(path, opts)
+        .map(Opened::Parquet)
+        .map_err(|e| Failure::Fatal(e.to_string()))
+}
+
+#[cfg(feature = "parquet")]
+fn parquet_sink(out: Box<dyn Write + Send>) -> Result<Box<dyn Sink>, Failure> {
+    tahrid::batch::parquet::ParquetWriter::new(out)
+        .map(|w| Box::new(w) as Box<dyn Sink>)
+        .map_err(|e| Failure::Fatal(format!("cannot write output: {e}")))
+}
+
+#[cfg(not(feature = "parquet"))]
+const NO_PARQUET: &str =
+    "Parquet needs the `parquet` feature: rebuild with `--features parquet` (see the README)";
+
+#[cfg(not(feature = "parquet"))]
+fn open_parquet(_: &Path, _: &ReadOptions) -> Result<Opened, Failure> {
+    Err(Failure::Fatal(NO_PARQUET.into()))
+}
+
+#[cfg(not(feature = "parquet"))]
+fn parquet_sink(_: Box<dyn Write + Send>) -> Result<Box<dyn Sink>, Failure> {
+    Err(Failure::Fatal(NO_PARQUET.into()))
+}
+
 fn run(args: &Args) -> Result<(), Failure> {
     // a batch run: the DFA's extra build time is repaid after a few megabytes
     let mut builder = Tagger::builder().dfa(true);
@@ -158,15 +210,35 @@ fn run(args: &Args) -> Result<(), Failure> {
         .build()
         .map_err(|e| Failure::Fatal(format!("cannot start threads: {e}")))?;
 
+    let opts = ReadOptions {
+        format: match args.input {
+            Input::Jsonl | Input::Parquet => Format::Jsonl,
+            Input::Lines => Format::Lines,
+            Input::Text => Format::Text,
+        },
+        text_field: args.text_field.clone(),
+        id_field: args.id_field.clone(),
+        lossy: args.lossy,
+    };
+
     // Open every input first: an unreadable file stops the run before any output.
     let stdin_only = args.files.is_empty() || args.files.iter().all(|f| f.as_os_str() == "-");
-    let mut inputs: Vec<(String, Box<dyn Read>)> = Vec::new();
-    if stdin_only {
-        inputs.push(("-".into(), Box::new(io::stdin().lock())));
+    let mut inputs: Vec<Opened> = Vec::new();
+    if args.input == Input::Parquet {
+        if stdin_only || args.files.iter().any(|f| f.as_os_str() == "-") {
+            return Err(Failure::Fatal(
+                "--input parquet reads files, not standard input (Parquet needs seeking)".into(),
+            ));
+        }
+        for f in &args.files {
+            inputs.push(open_parquet(f, &opts)?);
+        }
+    } else if stdin_only {
+        inputs.push(Opened::Stream("-".into(), Box::new(io::stdin().lock())));
     } else {
         for f in &args.files {
             if f.as_os_str() == "-" {
-                inputs.push(("-".into(), Box::new(io::stdin().lock())));
+                inputs.push(Opened::Stream("-".into(), Box::new(io::stdin().lock())));
                 continue;
             }
             let file = File::open(f)
@@ -177,18 +249,22 @@ fn run(args: &Args) -> Result<(), Failure> {
                     f.display()
                 )));
             }
-            inputs.push((f.display().to_string(), Box::new(file)));
+            inputs.push(Opened::Stream(f.display().to_string(), Box::new(file)));
         }
     }
 
-    let out: Box<dyn Write> = match &args.output {
+    let out: Box<dyn Write + Send> = match &args.output {
         Some(p) => Box::new(
             File::create(p)
                 .map_err(|e| Failure::Fatal(format!("cannot create {}: {e}", p.display())))?,
         ),
-        None => Box::new(io::stdout().lock()),
+        None => Box::new(io::stdout()),
     };
-    let out = BufWriter::with_capacity(1 << 16, out);
+    let out = Box::new(BufWriter::with_capacity(1 << 16, out));
+    let mut writer: Box<dyn Sink> = match args.output_format {
+        Output::Jsonl => Box::new(Writer::new(out)),
+        Output::Parquet => parquet_sink(out)?,
+    };
 
     let bar = if args.progress {
         let b = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
@@ -201,35 +277,34 @@ fn run(args: &Args) -> Result<(), Failure> {
         ProgressBar::hidden()
     };
     let started = Instant::now();
-    let opts = ReadOptions {
-        format: match args.input {
-            Input::Jsonl => Format::Jsonl,
-            Input::Lines => Format::Lines,
-            Input::Text => Format::Text,
-        },
-        text_field: args.text_field.clone(),
-        id_field: args.id_field.clone(),
-        lossy: args.lossy,
-    };
-    let mut writer = Writer::new(out);
     let runner = Runner::new().pool(std::sync::Arc::new(pool));
     let (mut records_before, mut bytes_before) = (0u64, 0u64);
-    for (name, source) in inputs {
-        let source = BufReader::with_capacity(1 << 16, source);
-        let mut reader = Reader::new(name, source, &opts).starting_at(records_before);
-        let result = runner.run(&tagger, &mut reader, &mut writer, |p| {
+    for input in inputs {
+        let mut reader: Box<dyn Source> = match input {
+            Opened::Stream(name, source) => {
+                let source = BufReader::with_capacity(1 << 16, source);
+                Box::new(Reader::new(name, source, &opts).starting_at(records_before))
+            }
+            #[cfg(feature = "parquet")]
+            Opened::Parquet(source) => Box::new(source.starting_at(records_before)),
+        };
+        let result = runner.run(&tagger, reader.as_mut(), writer.as_mut(), |p| {
             bar.set_position(records_before + p.records);
             bar.set_message(rate(bytes_before + p.bytes, started));
         });
         match result {
             Ok(()) => {}
             Err(RunError::Write(e)) => return Err(e.into()),
-            Err(e @ RunError::Read(_)) => return Err(Failure::Fatal(e.to_string())),
+            Err(e @ RunError::Read(_)) => {
+                // what was written stays readable (a Parquet file gets its footer)
+                writer.finish()?;
+                return Err(Failure::Fatal(e.to_string()));
+            }
         }
         records_before = reader.record_no();
         bytes_before += reader.bytes_read();
     }
-    writer.flush()?;
+    writer.finish()?;
     bar.finish();
     Ok(())
 }

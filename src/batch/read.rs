@@ -1,49 +1,6 @@
-//! Batch runs: records in, one [`Record`] out per record in, in input order.
-//!
-//! This is the part of a corpus run that is not tagging: framing the input into records,
-//! turning every record that cannot be processed into an error record instead of dropping it,
-//! tagging in bounded chunks on the current rayon pool, and writing JSON lines. The `tag`
-//! example is a command line over this module; a pipeline that reads its own sources can use
-//! the same pieces.
-//!
-//! ```
-//! use tahrid::batch::{Format, ReadOptions, Reader, Runner, Writer};
-//! use tahrid::Tagger;
-//!
-//! let input = "{\"id\":\"a\",\"text\":\"kill the rafidah\"}\nnot json\n{\"text\":\"hello\"}\n";
-//! let mut reader = Reader::new("input", input.as_bytes(), &ReadOptions::default());
-//! let mut writer = Writer::new(Vec::new());
-//! Runner::new().run(&Tagger::default(), &mut reader, &mut writer, |_| {}).unwrap();
-//!
-//! let out = String::from_utf8(writer.into_inner()).unwrap();
-//! let lines: Vec<&str> = out.lines().collect();
-//! assert_eq!(lines.len(), 3); // one record out per record in
-//! assert!(lines[0].starts_with(r#"{"id":"a","lang":"en","verdict":{"label":"incitement""#));
-//! assert!(lines[1].starts_with(r#"{"id":2,"error":"record 2: invalid JSON"#));
-//! assert!(lines[2].starts_with(r#"{"id":3,"lang":"en""#)); // no id: the record number
-//! ```
-//!
-//! # Records
-//! A [`Reader`] frames one source in a [`Format`]: JSON lines (an object per line, with the
-//! text and id fields of [`ReadOptions`]), plain lines (one document per line), or the whole
-//! source as one document. A line's `\n` or `\r\n` is not part of it. Every record gets a
-//! 1-based number; [`Reader::starting_at`] continues the numbering over several sources, so a
-//! record without an id is named by its position in the whole run. A record that cannot be
-//! processed (an empty JSON line, invalid JSON, a missing or non-string text field, invalid
-//! UTF-8 unless [`ReadOptions::lossy`]) becomes [`Item::Bad`] with a message that names its
-//! record number, and the run goes on. Only an I/O error on the source stops it
-//! ([`RunError::Read`]); the records before it have been written by then.
-//!
-//! # Chunks
-//! A [`Runner`] reads records into a chunk of at most [`Runner::max_records`] records and
-//! [`Runner::max_bytes`] bytes of text, tags the chunk in parallel on rayon's global pool or the
-//! one given with [`Runner::pool`], and writes the chunk's records in input order
-//! before reading on. Memory is bounded by the chunk, whatever the input's size.
-use std::io::{self, BufRead, Write};
-use std::sync::Arc;
+//! Framing a byte stream into records: JSON lines, lines, or one text ([`Reader`]).
+use std::io::{self, BufRead};
 
-use rayon::prelude::*;
-use rayon::ThreadPool;
 use serde_json::Value;
 
 use crate::report::Record;
@@ -137,15 +94,41 @@ pub struct ReadError {
     pub source: io::Error,
 }
 
-/// Why a batch run stopped.
-#[derive(Debug, thiserror::Error)]
-pub enum RunError {
-    /// A source could not be read.
-    #[error(transparent)]
-    Read(#[from] ReadError),
-    /// The output could not be written (a closed pipe is `io::ErrorKind::BrokenPipe`).
-    #[error("cannot write output: {0}")]
-    Write(#[from] io::Error),
+/// Where a batch run's records come from: one record at a time, in order.
+///
+/// [`Reader`] is the crate's source for JSON lines, lines and text. A source of your own turns
+/// every record it cannot make sense of into [`Item::Bad`] (which becomes an error record) and
+/// returns `Err` only when the source itself fails, which stops the run.
+///
+/// ```
+/// use tahrid::batch::{Item, ReadError, Runner, Source, Writer};
+///
+/// /// Documents held in memory, numbered from 1.
+/// struct Posts(std::vec::IntoIter<&'static str>, u64);
+///
+/// impl Source for Posts {
+///     fn next_item(&mut self) -> Result<Option<Item>, ReadError> {
+///         Ok(self.0.next().map(|text| {
+///             self.1 += 1;
+///             Item::Doc { id: self.1.into(), text: text.to_string() }
+///         }))
+///     }
+///     fn record_no(&self) -> u64 { self.1 }
+///     fn bytes_read(&self) -> u64 { 0 }
+/// }
+///
+/// let mut posts = Posts(vec!["kill the rafidah", "hello"].into_iter(), 0);
+/// let mut out = Writer::new(Vec::new());
+/// Runner::new().run(&tahrid::Tagger::default(), &mut posts, &mut out, |_| {}).unwrap();
+/// assert_eq!(out.into_inner().iter().filter(|&&b| b == b'\n').count(), 2);
+/// ```
+pub trait Source {
+    /// The next record, `None` at the end of the source.
+    fn next_item(&mut self) -> Result<Option<Item>, ReadError>;
+    /// The number of the last record read (the run's numbering, if it spans sources).
+    fn record_no(&self) -> u64;
+    /// Bytes read so far, for progress reports; what counts as a byte is the source's to say.
+    fn bytes_read(&self) -> u64;
 }
 
 /// Reads the records of one source.
@@ -249,6 +232,20 @@ impl<R: BufRead> Reader<R> {
     }
 }
 
+impl<R: BufRead> Source for Reader<R> {
+    fn next_item(&mut self) -> Result<Option<Item>, ReadError> {
+        Reader::next_item(self)
+    }
+
+    fn record_no(&self) -> u64 {
+        self.record_no
+    }
+
+    fn bytes_read(&self) -> u64 {
+        self.bytes
+    }
+}
+
 impl<R: BufRead> Iterator for Reader<R> {
     type Item = Result<Item, ReadError>;
 
@@ -257,7 +254,7 @@ impl<R: BufRead> Iterator for Reader<R> {
     }
 }
 
-fn decode(id: Value, bytes: Vec<u8>, lossy: bool) -> Item {
+pub(super) fn decode(id: Value, bytes: Vec<u8>, lossy: bool) -> Item {
     match String::from_utf8(bytes) {
         Ok(text) => Item::Doc { id, text },
         Err(e) if lossy => Item::Doc {
@@ -329,166 +326,5 @@ fn kind(v: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
-    }
-}
-
-/// Writes records as JSON lines, one per line, serialized through one reused buffer.
-///
-/// ```
-/// use tahrid::batch::Writer;
-/// use tahrid::Record;
-/// let mut w = Writer::new(Vec::new());
-/// w.write(&Record::error(1, "record 1: empty line")).unwrap();
-/// assert_eq!(w.into_inner(), b"{\"id\":1,\"error\":\"record 1: empty line\"}\n");
-/// ```
-#[derive(Debug)]
-pub struct Writer<W> {
-    out: W,
-    buf: Vec<u8>,
-}
-
-impl<W: Write> Writer<W> {
-    /// A writer into `out` (wrap files and stdout in a `BufWriter`).
-    pub fn new(out: W) -> Writer<W> {
-        Writer {
-            out,
-            buf: Vec::with_capacity(4096),
-        }
-    }
-
-    /// Writes one record and its line end.
-    pub fn write(&mut self, record: &Record) -> io::Result<()> {
-        self.buf.clear();
-        serde_json::to_writer(&mut self.buf, record).map_err(io::Error::from)?;
-        self.buf.push(b'\n');
-        self.out.write_all(&self.buf)
-    }
-
-    /// Flushes the output.
-    pub fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
-    }
-
-    /// The output, flushed or not.
-    pub fn into_inner(self) -> W {
-        self.out
-    }
-}
-
-/// How far a run has come; passed to the progress callback after every chunk.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Progress {
-    /// Records written by this run so far.
-    pub records: u64,
-    /// Bytes read from the source so far.
-    pub bytes: u64,
-}
-
-/// Tags a source's records in chunks, in parallel, and writes them in input order.
-///
-/// ```
-/// use tahrid::batch::{Format, ReadOptions, Reader, Runner, Writer};
-/// let opts = ReadOptions { format: Format::Lines, ..Default::default() };
-/// let text = "a\nb\nc\nd\ne\n";
-/// let mut reader = Reader::new("-", text.as_bytes(), &opts);
-/// let mut writer = Writer::new(Vec::new());
-/// let mut chunks = 0;
-/// Runner::new()
-///     .max_records(2)
-///     .run(&tahrid::Tagger::default(), &mut reader, &mut writer, |_| chunks += 1)
-///     .unwrap();
-/// assert_eq!(chunks, 3);
-/// assert_eq!(writer.into_inner().split(|&b| b == b'\n').filter(|l| !l.is_empty()).count(), 5);
-/// ```
-#[derive(Clone, Debug)]
-pub struct Runner {
-    max_records: usize,
-    max_bytes: usize,
-    pool: Option<Arc<ThreadPool>>,
-}
-
-impl Default for Runner {
-    fn default() -> Self {
-        Runner::new()
-    }
-}
-
-impl Runner {
-    /// A runner with chunks of at most 2,048 records and 16 MiB of text.
-    pub fn new() -> Runner {
-        Runner {
-            max_records: 2048,
-            max_bytes: 16 << 20,
-            pool: None,
-        }
-    }
-
-    /// Tags on this thread pool instead of rayon's global one.
-    pub fn pool(mut self, pool: Arc<ThreadPool>) -> Runner {
-        self.pool = Some(pool);
-        self
-    }
-
-    /// At most this many records per chunk (at least 1).
-    pub fn max_records(mut self, n: usize) -> Runner {
-        self.max_records = n.max(1);
-        self
-    }
-
-    /// A chunk is tagged once its records hold this many bytes of text.
-    pub fn max_bytes(mut self, n: usize) -> Runner {
-        self.max_bytes = n;
-        self
-    }
-
-    /// Reads `reader` to its end, tagging and writing every record; calls `progress` after each
-    /// chunk. Returns at the first I/O error, after writing
-    /// every record read before it.
-    pub fn run<R: BufRead, W: Write>(
-        &self,
-        tagger: &Tagger,
-        reader: &mut Reader<R>,
-        writer: &mut Writer<W>,
-        mut progress: impl FnMut(Progress),
-    ) -> Result<(), RunError> {
-        let mut chunk: Vec<Item> = Vec::new();
-        let mut chunk_bytes = 0;
-        let mut records = 0u64;
-        loop {
-            let (end, failure) = match reader.next_item() {
-                Ok(Some(item)) => {
-                    if let Item::Doc { text, .. } = &item {
-                        chunk_bytes += text.len();
-                    }
-                    chunk.push(item);
-                    (false, None)
-                }
-                Ok(None) => (true, None),
-                Err(e) => (true, Some(e)),
-            };
-            if end || chunk.len() >= self.max_records || chunk_bytes >= self.max_bytes {
-                records += chunk.len() as u64;
-                let mut tag =
-                    || -> Vec<Record> { chunk.par_drain(..).map(|i| i.tag(tagger)).collect() };
-                let out = match &self.pool {
-                    Some(pool) => pool.install(tag),
-                    None => tag(),
-                };
-                for r in &out {
-                    writer.write(r)?;
-                }
-                chunk_bytes = 0;
-                progress(Progress {
-                    records,
-                    bytes: reader.bytes_read(),
-                });
-            }
-            if let Some(e) = failure {
-                return Err(e.into());
-            }
-            if end {
-                return Ok(());
-            }
-        }
     }
 }

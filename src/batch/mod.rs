@@ -1,0 +1,194 @@
+//! Batch runs: records in, one [`Record`] out per record in, in input order.
+//!
+//! This is the part of a corpus run that is not tagging: framing the input into records,
+//! turning every record that cannot be processed into an error record instead of dropping it,
+//! tagging in bounded chunks on the current rayon pool, and writing JSON lines (or, with the
+//! `parquet` feature, Parquet). The `tag` example is a command line over this module; a
+//! pipeline that reads its own sources can use the same pieces.
+//!
+//! ```
+//! use tahrid::batch::{Format, ReadOptions, Reader, Runner, Writer};
+//! use tahrid::Tagger;
+//!
+//! let input = "{\"id\":\"a\",\"text\":\"kill the rafidah\"}\nnot json\n{\"text\":\"hello\"}\n";
+//! let mut reader = Reader::new("input", input.as_bytes(), &ReadOptions::default());
+//! let mut writer = Writer::new(Vec::new());
+//! Runner::new().run(&Tagger::default(), &mut reader, &mut writer, |_| {}).unwrap();
+//!
+//! let out = String::from_utf8(writer.into_inner()).unwrap();
+//! let lines: Vec<&str> = out.lines().collect();
+//! assert_eq!(lines.len(), 3); // one record out per record in
+//! assert!(lines[0].starts_with(r#"{"id":"a","lang":"en","verdict":{"label":"incitement""#));
+//! assert!(lines[1].starts_with(r#"{"id":2,"error":"record 2: invalid JSON"#));
+//! assert!(lines[2].starts_with(r#"{"id":3,"lang":"en""#)); // no id: the record number
+//! ```
+//!
+//! # Records
+//! A [`Reader`] frames one source in a [`Format`]: JSON lines (an object per line, with the
+//! text and id fields of [`ReadOptions`]), plain lines (one document per line), or the whole
+//! source as one document. A line's `\n` or `\r\n` is not part of it. Every record gets a
+//! 1-based number; [`Reader::starting_at`] continues the numbering over several sources, so a
+//! record without an id is named by its position in the whole run. A record that cannot be
+//! processed (an empty JSON line, invalid JSON, a missing or non-string text field, invalid
+//! UTF-8 unless [`ReadOptions::lossy`]) becomes [`Item::Bad`] with a message that names its
+//! record number, and the run goes on. Only an I/O error on the source stops it
+//! ([`RunError::Read`]); the records before it have been written by then.
+//!
+//! # Chunks
+//! A [`Runner`] reads records into a chunk of at most [`Runner::max_records`] records and
+//! [`Runner::max_bytes`] bytes of text, tags the chunk in parallel on rayon's global pool or the
+//! one given with [`Runner::pool`], and writes the chunk's records in input order
+//! before reading on. Memory is bounded by the chunk, whatever the input's size.
+//!
+//! # Sources and sinks
+//! A [`Runner`] reads from any [`Source`] and writes to any [`Sink`]. The crate has a
+//! [`Reader`] (JSON lines, lines, text) and a [`Writer`] (JSON lines); with the `parquet`
+//! feature, `tahrid::batch::parquet` adds a Parquet source and sink for data that lives in Arrow-based tools
+//! (Spark, pandas, Polars, DuckDB). A source of your own implements [`Source::next_item`] and
+//! turns what it cannot read into [`Item::Bad`], so that every record still yields one output
+//! record.
+use std::io;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use rayon::ThreadPool;
+
+use crate::report::Record;
+use crate::tagger::Tagger;
+
+mod read;
+mod write;
+
+#[cfg(feature = "parquet")]
+pub mod parquet;
+
+pub use read::{Format, Item, ReadError, ReadOptions, Reader, Source};
+pub use write::{Sink, Writer};
+
+/// Why a batch run stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// A source could not be read.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// The output could not be written (a closed pipe is `io::ErrorKind::BrokenPipe`).
+    #[error("cannot write output: {0}")]
+    Write(#[from] io::Error),
+}
+
+/// How far a run has come; passed to the progress callback after every chunk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Records written by this run so far.
+    pub records: u64,
+    /// Bytes read from the source so far.
+    pub bytes: u64,
+}
+
+/// Tags a source's records in chunks, in parallel, and writes them in input order.
+///
+/// ```
+/// use tahrid::batch::{Format, ReadOptions, Reader, Runner, Writer};
+/// let opts = ReadOptions { format: Format::Lines, ..Default::default() };
+/// let text = "a\nb\nc\nd\ne\n";
+/// let mut reader = Reader::new("-", text.as_bytes(), &opts);
+/// let mut writer = Writer::new(Vec::new());
+/// let mut chunks = 0;
+/// Runner::new()
+///     .max_records(2)
+///     .run(&tahrid::Tagger::default(), &mut reader, &mut writer, |_| chunks += 1)
+///     .unwrap();
+/// assert_eq!(chunks, 3);
+/// assert_eq!(writer.into_inner().split(|&b| b == b'\n').filter(|l| !l.is_empty()).count(), 5);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Runner {
+    max_records: usize,
+    max_bytes: usize,
+    pool: Option<Arc<ThreadPool>>,
+}
+
+impl Default for Runner {
+    fn default() -> Self {
+        Runner::new()
+    }
+}
+
+impl Runner {
+    /// A runner with chunks of at most 2,048 records and 16 MiB of text.
+    pub fn new() -> Runner {
+        Runner {
+            max_records: 2048,
+            max_bytes: 16 << 20,
+            pool: None,
+        }
+    }
+
+    /// Tags on this thread pool instead of rayon's global one.
+    pub fn pool(mut self, pool: Arc<ThreadPool>) -> Runner {
+        self.pool = Some(pool);
+        self
+    }
+
+    /// At most this many records per chunk (at least 1).
+    pub fn max_records(mut self, n: usize) -> Runner {
+        self.max_records = n.max(1);
+        self
+    }
+
+    /// A chunk is tagged once its records hold this many bytes of text.
+    pub fn max_bytes(mut self, n: usize) -> Runner {
+        self.max_bytes = n;
+        self
+    }
+
+    /// Reads `reader` to its end, tagging and writing every record; calls `progress` after each
+    /// chunk. Returns at the first I/O error, after writing every record read before it. The
+    /// sink is not finished: several sources can run into one sink, and the caller calls
+    /// [`Sink::finish`] after the last.
+    pub fn run<S: Source + ?Sized, K: Sink + ?Sized>(
+        &self,
+        tagger: &Tagger,
+        reader: &mut S,
+        writer: &mut K,
+        mut progress: impl FnMut(Progress),
+    ) -> Result<(), RunError> {
+        let mut chunk: Vec<Item> = Vec::new();
+        let mut chunk_bytes = 0;
+        let mut records = 0u64;
+        loop {
+            let (end, failure) = match reader.next_item() {
+                Ok(Some(item)) => {
+                    if let Item::Doc { text, .. } = &item {
+                        chunk_bytes += text.len();
+                    }
+                    chunk.push(item);
+                    (false, None)
+                }
+                Ok(None) => (true, None),
+                Err(e) => (true, Some(e)),
+            };
+            if end || chunk.len() >= self.max_records || chunk_bytes >= self.max_bytes {
+                records += chunk.len() as u64;
+                let mut tag =
+                    || -> Vec<Record> { chunk.par_drain(..).map(|i| i.tag(tagger)).collect() };
+                let out = match &self.pool {
+                    Some(pool) => pool.install(tag),
+                    None => tag(),
+                };
+                writer.write_chunk(&out)?;
+                chunk_bytes = 0;
+                progress(Progress {
+                    records,
+                    bytes: reader.bytes_read(),
+                });
+            }
+            if let Some(e) = failure {
+                return Err(e.into());
+            }
+            if end {
+                return Ok(());
+            }
+        }
+    }
+}
