@@ -27,15 +27,16 @@
 //! writer.finish()?; // writes the footer: without it the file is not Parquet
 //!
 //! // one row per input row: `b` has a null text, so its row is an error record
+//! use arrow_array::{cast::AsArray, Array};
 //! let file = std::fs::File::open(&output)?;
-//! let rows = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)?.build()?;
-//! let errors: Vec<Option<String>> = rows
-//!     .map(|batch| batch.map(|b| b["error"].clone()))
-//!     .collect::<Result<Vec<_>, _>>()?
-//!     .iter()
-//!     .flat_map(|col| arrow_array::cast::AsArray::as_string::<i32>(col).iter().map(|e| e.map(String::from)).collect::<Vec<_>>())
-//!     .collect();
-//! assert_eq!(errors, [None, Some("record 2: field `text` is null".to_string())]);
+//! let batch = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)?
+//!     .build()?
+//!     .next()
+//!     .expect("one batch")?;
+//! assert_eq!(batch.num_rows(), 2);
+//! let errors = batch["error"].as_string::<i32>();
+//! assert!(errors.is_null(0));
+//! assert_eq!(errors.value(1), "record 2: field `text` is null");
 //! # std::fs::remove_dir_all(&dir).unwrap();
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
