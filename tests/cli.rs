@@ -1,5 +1,7 @@
 //! The `tag` example loses nothing: one record per input record, in order, error records for
 //! bad input, clear failures for unreadable files and invalid lexicons, quiet on a closed pipe.
+mod common;
+
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
@@ -9,22 +11,7 @@ use serde_json::Value;
 
 fn tag_bin() -> &'static PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let mut args = vec!["build", "-q", "--example", "tag"];
-        if !cfg!(debug_assertions) {
-            args.push("--release");
-        }
-        let status = Command::new(env!("CARGO"))
-            .args(&args)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building the tag example failed");
-        let exe = std::env::current_exe().unwrap();
-        let dir = exe.parent().unwrap().parent().unwrap();
-        dir.join("examples")
-            .join(format!("tag{}", std::env::consts::EXE_SUFFIX))
-    })
+    BIN.get_or_init(|| common::build_tag(&[]))
 }
 
 fn run(args: &[&str], stdin: &[u8]) -> Output {

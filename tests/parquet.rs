@@ -3,6 +3,8 @@
 //! through the `tag` example.
 #![cfg(feature = "parquet")]
 
+mod common;
+
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -273,22 +275,7 @@ fn the_writer_refuses_to_write_after_its_footer() {
 
 fn tag_bin() -> &'static PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let mut args = vec!["build", "-q", "--example", "tag", "--features", "parquet"];
-        if !cfg!(debug_assertions) {
-            args.push("--release");
-        }
-        let status = Command::new(env!("CARGO"))
-            .args(&args)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building the tag example failed");
-        let exe = std::env::current_exe().unwrap();
-        let dir = exe.parent().unwrap().parent().unwrap();
-        dir.join("examples")
-            .join(format!("tag{}", std::env::consts::EXE_SUFFIX))
-    })
+    BIN.get_or_init(|| common::build_tag(&["parquet"]))
 }
 
 fn tag(args: &[&str]) -> Output {
