@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, OnceLock};
 
-use arrow_array::{ArrayRef, BinaryArray, Int32Array, RecordBatch, StringArray};
+use arrow_array::{
+    ArrayRef, BinaryArray, Float64Array, Int32Array, RecordBatch, StringArray, UInt8Array,
+};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ArrowWriter;
 use serde_json::Value;
@@ -215,6 +217,47 @@ fn null_and_undecodable_texts_are_error_rows_and_ids_keep_their_type() {
             id: 3.into(),
             text: "\u{FFFD}rafidah".into()
         }
+    );
+}
+
+#[test]
+fn unsigned_ids_stay_numbers_and_other_ids_become_their_display_text() {
+    let dir = tmp_dir();
+    let path = dir.join("ids.parquet");
+    let texts = || Arc::new(StringArray::from(vec!["a", "b", "c"])) as ArrayRef;
+    write_parquet(
+        &path,
+        vec![
+            ("text", texts()),
+            (
+                "id",
+                Arc::new(UInt8Array::from(vec![Some(200), None, Some(7)])) as ArrayRef,
+            ),
+            (
+                "score",
+                Arc::new(Float64Array::from(vec![Some(1.5), Some(2.0), None])) as ArrayRef,
+            ),
+        ],
+    );
+    let ids = |id_field: &str| -> Vec<Value> {
+        let opts = ReadOptions {
+            id_field: id_field.into(),
+            ..Default::default()
+        };
+        ParquetReader::open(&path, &opts)
+            .unwrap()
+            .map(|item| match item.unwrap() {
+                Item::Doc { id, .. } | Item::Bad { id, .. } => id,
+            })
+            .collect()
+    };
+    assert_eq!(
+        ids("id"),
+        [Value::from(200), Value::from(2), Value::from(7)]
+    );
+    assert_eq!(
+        ids("score"),
+        [Value::from("1.5"), Value::from("2.0"), Value::from(3)]
     );
 }
 

@@ -2,10 +2,11 @@
 use std::fs::File;
 use std::io;
 use std::path::Path;
+use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Int64Type, UInt64Type};
-use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
 use arrow_schema::DataType;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
@@ -251,7 +252,7 @@ impl ParquetReader {
         };
         let texts = column(&self.text_field)?;
         let ids = if self.has_id {
-            column(&self.id_field)?
+            column(&self.id_field)?.and_then(id_column)
         } else {
             None
         };
@@ -270,24 +271,39 @@ impl ParquetReader {
         if ids.is_null(row) {
             return fallback;
         }
-        let t = ids.data_type();
-        if t.is_signed_integer() {
-            if let Ok(a) = arrow_cast::cast(&ids.slice(row, 1), &DataType::Int64) {
-                return Value::from(a.as_primitive::<Int64Type>().value(0));
-            }
-        } else if t.is_unsigned_integer() {
-            if let Ok(a) = arrow_cast::cast(&ids.slice(row, 1), &DataType::UInt64) {
-                return Value::from(a.as_primitive::<UInt64Type>().value(0));
-            }
-        }
-        match t {
-            DataType::Utf8 => Value::from(ids.as_string::<i32>().value(row)),
+        match ids.data_type() {
+            DataType::Int64 => Value::from(ids.as_primitive::<Int64Type>().value(row)),
+            DataType::UInt64 => Value::from(ids.as_primitive::<UInt64Type>().value(row)),
             DataType::LargeUtf8 => Value::from(ids.as_string::<i64>().value(row)),
             DataType::Utf8View => Value::from(ids.as_string_view().value(row)),
-            _ => match ArrayFormatter::try_new(ids.as_ref(), &FormatOptions::default()) {
-                Ok(f) => Value::from(f.value(row).to_string()),
-                Err(_) => fallback,
-            },
+            _ => Value::from(ids.as_string::<i32>().value(row)),
+        }
+    }
+}
+
+/// An id column in one of the forms [`ParquetReader::id`] reads, converted once per batch:
+/// integers widened to 64 bits, strings as they are, any other type as its display text.
+/// `None` (ids from record numbers) for a type that has no display form.
+fn id_column(ids: ArrayRef) -> Option<ArrayRef> {
+    let t = ids.data_type();
+    let widened = if t.is_signed_integer() {
+        arrow_cast::cast(&ids, &DataType::Int64).ok()
+    } else if t.is_unsigned_integer() {
+        arrow_cast::cast(&ids, &DataType::UInt64).ok()
+    } else {
+        None
+    };
+    if widened.is_some() {
+        return widened;
+    }
+    match t {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => Some(ids),
+        _ => {
+            let f = ArrayFormatter::try_new(ids.as_ref(), &FormatOptions::default()).ok()?;
+            let text: StringArray = (0..ids.len())
+                .map(|i| (!ids.is_null(i)).then(|| f.value(i).to_string()))
+                .collect();
+            Some(Arc::new(text))
         }
     }
 }
