@@ -198,20 +198,15 @@ impl TaggerBuilder {
         let normalizer = self.normalizer.unwrap_or_default();
         let policy = self.policy.unwrap_or_default();
         policy.validate()?;
-        let matcher = Matcher::build(&lexicon, &normalizer, self.dfa)?;
+        // the cue phrases join the lexicon's automaton: one scan finds both
+        let cues = self.cues.unwrap_or_else(Cues::embedded);
+        let matcher = Matcher::build(&lexicon, &normalizer, self.dfa, cues.patterns())?;
         Ok(Tagger {
             inner: Arc::new(Inner {
                 lexicon,
                 normalizer,
                 matcher,
-                cues: {
-                    let cues = self.cues.unwrap_or_else(Cues::embedded);
-                    if self.dfa {
-                        cues.to_dfa()
-                    } else {
-                        cues
-                    }
-                },
+                cues,
                 weights: self.weights.unwrap_or_else(|| Weights::embedded().clone()),
                 model: self.model.map(|mut stage| {
                     stage.policy = policy.clone();
@@ -355,7 +350,10 @@ impl Tagger {
     ) -> Report {
         let inner = &*self.inner;
         let guess = guess_lang(text);
-        let raw = inner.matcher.find(folded.as_str(), Lang::parse(guess));
+        let mut cue_occurrences = Vec::new();
+        let raw = inner
+            .matcher
+            .find(folded.as_str(), Lang::parse(guess), &mut cue_occurrences);
         let ft = folded.as_str();
         let hit_in: Vec<HitIn> = raw
             .iter()
@@ -370,7 +368,7 @@ impl Tagger {
             predicate_distance: inner.weights.predicate_distance,
             takfir_distance: inner.weights.takfir_distance,
         };
-        let ctx = context::analyze(ft, &hit_in, &inner.cues, reach, guess);
+        let ctx = context::analyze(ft, &hit_in, &inner.cues, &cue_occurrences, reach, guess);
         let original = |r: &std::ops::Range<usize>| folded.original_range(r.clone());
         let mut hits = Vec::with_capacity(raw.len());
         for (k, r) in raw.into_iter().enumerate() {

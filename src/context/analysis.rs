@@ -2,7 +2,8 @@
 //! rules.
 //!
 //! # How it works
-//! [`analyze`] finds the document's cues ([`Cues::find`]). Without hits and without a cue that
+//! [`analyze`] selects the document's cues ([`Cues::find_in`]) among the cue occurrences the
+//! matcher's scan found (cues and lexicon share one automaton). Without hits and without a cue that
 //! starts a composite rule (violence, hate verb, insult, takfir), only the document-level cues
 //! matter, and it returns them without reading words or quotes. Otherwise every cue gets its
 //! word position ([`Words::span`]), and the cues, ordered by position, are looked up through a
@@ -67,14 +68,17 @@ pub(crate) struct Context {
     pub composites: Vec<Composite>,
 }
 
+/// Analyzes folded text `t` with its hits and the occurrences of cue patterns that the
+/// matcher's scan found (see [`Cues::find_in`]).
 pub(crate) fn analyze(
     t: &str,
     hits: &[HitIn],
     cues: &Cues,
+    occurrences: &[(u32, Range<usize>)],
     reach: Reach,
     doc_lang: &str,
 ) -> Context {
-    let found = cues.find(t, cue_langs(doc_lang));
+    let found = cues.find_in(t, occurrences, cue_langs(doc_lang));
     // Roles need hits; composites need a violence, hate, insult or takfir cue. Without either,
     // only the document-level cues matter and words and quotes need not be read.
     let composable = found.iter().any(|(k, _)| {

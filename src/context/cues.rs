@@ -6,10 +6,11 @@
 //! the same [`Normalizer`] as the text, so that a cue is found whatever evasion the text used,
 //! and identical folded phrases are merged into one pattern that remembers every
 //! ([`CueKind`], wildcard) it stands for and, per kind, the languages whose lists hold it (a
-//! bit per [`Lang::ALL`] index). One Aho-Corasick automaton is built over all patterns
-//! (a contiguous NFA; a DFA with [`TaggerBuilder::dfa`](crate::TaggerBuilder::dfa)).
+//! bit per [`Lang::ALL`] index). The [`Tagger`](crate::Tagger) compiles the patterns into the
+//! lexicon's Aho-Corasick automaton, so that one scan of a document finds lexicon variants and
+//! cues alike.
 //!
-//! A scan reports every occurrence, overlapping ones included, and keeps those that
+//! That scan reports every occurrence, overlapping ones included; this stage keeps those that
 //! 1. belong to a language the document reads ([`cue_langs`]: a document marked as Persian by
 //!    its letters reads only Persian cues), and
 //! 2. respect word boundaries ([`cue_span`]): the occurrence starts a word, or follows an
@@ -21,7 +22,6 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use toml::{Table, Value};
 
 use super::hits::CueKind;
@@ -87,7 +87,6 @@ pub struct Cues {
 
 #[derive(Debug)]
 struct CuesInner {
-    ac: AhoCorasick,
     patterns: Vec<String>,
     phrases: Vec<Vec<Phrase>>,
 }
@@ -207,33 +206,9 @@ impl Cues {
                 }
             }
         }
-        let ac = compile(&patterns, false).map_err(|message| LexiconError::Parse {
-            file: name.to_string(),
-            message,
-        })?;
         Ok(Cues {
-            inner: Arc::new(CuesInner {
-                ac,
-                patterns,
-                phrases,
-            }),
+            inner: Arc::new(CuesInner { patterns, phrases }),
         })
-    }
-
-    /// The same cues compiled to a DFA (faster scans, slower build), for
-    /// [`TaggerBuilder::dfa`](crate::TaggerBuilder::dfa).
-    pub(crate) fn to_dfa(&self) -> Cues {
-        match compile(&self.inner.patterns, true) {
-            Ok(ac) => Cues {
-                inner: Arc::new(CuesInner {
-                    ac,
-                    patterns: self.inner.patterns.clone(),
-                    phrases: self.inner.phrases.clone(),
-                }),
-            },
-            // the NFA already built is a correct fallback
-            Err(_) => self.clone(),
-        }
     }
 
     /// Number of distinct folded cue phrases.
@@ -246,15 +221,55 @@ impl Cues {
         self.inner.phrases.is_empty()
     }
 
-    /// Every cue occurrence in a folded text, with its folded span (whole words).
+    /// Every cue occurrence in a folded text, with its folded span (whole words): a scan of
+    /// its own, for tests (the tagger finds cues in the matcher's scan, see `find_in`).
+    #[cfg(test)]
     pub(crate) fn find(&self, t: &str, langs: u16) -> Vec<(CueKind, Range<usize>)> {
+        let ac = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(self.patterns())
+            .expect("the cue patterns compile");
+        let occurrences = ac
+            .find_overlapping_iter(t)
+            .map(|m| (m.pattern().as_u32(), m.start()..m.end()));
+        self.select(t, occurrences, langs)
+    }
+
+    /// The folded cue phrases, indexed as [`find_in`](Self::find_in) expects: an automaton
+    /// built over them (with other patterns) can find the cues in the same scan.
+    pub(crate) fn patterns(&self) -> &[String] {
+        &self.inner.patterns
+    }
+
+    /// [`find`](Self::find) on occurrences found by another scan of `t`: (index into
+    /// [`patterns`](Self::patterns), folded span of the occurrence), in any order.
+    pub(crate) fn find_in(
+        &self,
+        t: &str,
+        occurrences: &[(u32, Range<usize>)],
+        langs: u16,
+    ) -> Vec<(CueKind, Range<usize>)> {
+        self.select(t, occurrences.iter().map(|(p, r)| (*p, r.clone())), langs)
+    }
+
+    /// The cues of a language set among pattern occurrences, at word boundaries; of
+    /// overlapping ones of a kind, the longest.
+    fn select(
+        &self,
+        t: &str,
+        occurrences: impl Iterator<Item = (u32, Range<usize>)>,
+        langs: u16,
+    ) -> Vec<(CueKind, Range<usize>)> {
         let mut out = Vec::new();
-        for m in self.inner.ac.find_overlapping_iter(t) {
-            for p in &self.inner.phrases[m.pattern().as_usize()] {
+        for (pattern, r) in occurrences {
+            let Some(phrases) = self.inner.phrases.get(pattern as usize) else {
+                continue;
+            };
+            for p in phrases {
                 if p.langs & langs == 0 {
                     continue;
                 }
-                if let Some(span) = cue_span(t, m.start(), m.end(), p) {
+                if let Some(span) = cue_span(t, r.start, r.end, p) {
                     out.push((p.kind, span));
                 }
             }
@@ -273,18 +288,6 @@ impl Cues {
         kept.sort_by_key(|(k, s)| (s.start, s.end, *k));
         kept
     }
-}
-
-fn compile(patterns: &[String], dfa: bool) -> Result<AhoCorasick, String> {
-    AhoCorasickBuilder::new()
-        .match_kind(MatchKind::Standard)
-        .kind(Some(if dfa {
-            AhoCorasickKind::DFA
-        } else {
-            AhoCorasickKind::ContiguousNFA
-        }))
-        .build(patterns)
-        .map_err(|e| e.to_string())
 }
 
 /// The word span of a cue occurrence if it respects word boundaries.

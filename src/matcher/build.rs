@@ -89,8 +89,16 @@ pub(crate) struct Matcher {
     pub(super) classes: Vec<Class>,
     pub(super) excludes: Vec<Vec<Exclude>>,
     pub(super) requires: Vec<Vec<Require>>,
+    /// Per pattern: the index of the extra pattern (a context cue) it also stands for, or
+    /// [`NO_EXTRA`].
+    pub(super) extra_of: Vec<u32>,
     variants: Vec<String>,
+    /// Number of patterns that come from the lexicon (the others are extra only).
+    lexicon_patterns: usize,
 }
+
+/// `Matcher::extra_of` for a pattern that is no extra pattern.
+pub(super) const NO_EXTRA: u32 = u32::MAX;
 
 /// Largest pattern count compiled to a DFA.
 const MAX_DFA_PATTERNS: usize = 20_000;
@@ -99,10 +107,13 @@ pub(super) const MIN_INNER_LEN: usize = 4;
 const MIN_UNDOUBLE_LEN: usize = 5;
 
 impl Matcher {
+    /// Compiles `lexicon`, and `extra` patterns (already folded: the context cues) into the
+    /// same automaton, so that one scan finds both (see [`Matcher::find`]).
     pub(crate) fn build(
         lexicon: &Lexicon,
         normalizer: &Normalizer,
         dfa: bool,
+        extra: &[String],
     ) -> Result<Matcher, AutomatonError> {
         let mut class_index: HashMap<&str, usize> = HashMap::new();
         let mut classes = Vec::new();
@@ -206,6 +217,20 @@ impl Matcher {
                 }
             }
         }
+        let lexicon_patterns = patterns.len();
+        let mut extra_of = vec![NO_EXTRA; patterns.len()];
+        for (xi, form) in extra.iter().enumerate() {
+            let xi = u32::try_from(xi)
+                .map_err(|_| AutomatonError("too many context cue patterns".into()))?;
+            let pi = *ids.entry(form.clone()).or_insert_with(|| {
+                patterns.push(form.clone());
+                owners.push(Vec::new());
+                extra_of.push(NO_EXTRA);
+                patterns.len() - 1
+            });
+            // the cue compiler merges identical folded phrases: one extra per pattern
+            extra_of[pi] = xi;
+        }
         // A DFA scans about twice as fast as the contiguous NFA but takes several times longer
         // to build and more memory; it is opt-in (`TaggerBuilder::dfa`), and never past
         // `MAX_DFA_PATTERNS`, where its memory grows quickly.
@@ -226,7 +251,9 @@ impl Matcher {
             classes,
             excludes,
             requires,
+            extra_of,
             variants,
+            lexicon_patterns,
         })
     }
 
@@ -235,9 +262,10 @@ impl Matcher {
         &self.variants[i]
     }
 
-    /// Number of distinct folded patterns in the automaton.
+    /// Number of distinct folded lexicon patterns in the automaton (extra patterns not
+    /// counted).
     pub(crate) fn pattern_count(&self) -> usize {
-        self.owners.len()
+        self.lexicon_patterns
     }
 }
 

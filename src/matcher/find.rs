@@ -18,7 +18,7 @@
 use std::ops::Range;
 
 use super::boundaries::{hashtag_span, scan_back, scan_forward};
-use super::build::{Class, Matcher, Owner, MIN_INNER_LEN};
+use super::build::{Class, Matcher, Owner, MIN_INNER_LEN, NO_EXTRA};
 use crate::lexicon::Lang;
 use crate::script::{is_alpha, Script};
 
@@ -43,11 +43,22 @@ impl Matcher {
     /// language) if that language's morphology accepts the word, else the first language
     /// that does. An exclude rule that fires for any of them cancels the entry's match, and so
     /// does a `requires` rule of the preferred language that finds no supporting word.
-    pub(crate) fn find(&self, folded: &str, preferred: Option<Lang>) -> Vec<RawHit> {
+    ///
+    /// The same scan appends every occurrence of an extra pattern (see [`Matcher::build`]) to
+    /// `extra`, as (extra pattern index, folded span), in the automaton's order.
+    pub(crate) fn find(
+        &self,
+        folded: &str,
+        preferred: Option<Lang>,
+        extra: &mut Vec<(u32, Range<usize>)>,
+    ) -> Vec<RawHit> {
         let mut hits: Vec<RawHit> = Vec::new();
         for m in self.ac.find_overlapping_iter(folded) {
             let (s, e) = (m.start(), m.end());
             let pat = m.pattern().as_usize();
+            if self.extra_of[pat] != NO_EXTRA {
+                extra.push((self.extra_of[pat], s..e));
+            }
             // owners of one entry are contiguous (they are added entry by entry)
             for group in self.owners[pat].chunk_by(|a, b| a.entry == b.entry) {
                 let mut chosen: Option<(&Owner, Range<usize>)> = None;

@@ -46,6 +46,13 @@ impl Normalizer {
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < text.len() {
+            if fast {
+                // gaps and simple words in one tight loop; it stops where it needs this one
+                i = self.fold_fast(text, i, out);
+                if i >= text.len() {
+                    break;
+                }
+            }
             let b = bytes[i];
             // Fast path: a run of ASCII characters that cannot be part of a word.
             if b < 0x80 && !b.is_ascii_alphanumeric() && !self.tables.is_leet(b as char) {

@@ -29,6 +29,14 @@ struct Run {
     identity: bool,
 }
 
+/// A state of an [`OffsetMap`] to roll back to.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Checkpoint {
+    runs: usize,
+    last: Option<Run>,
+    folded_len: usize,
+}
+
 /// Maps byte offsets in a folded text back to byte offsets in its original text.
 ///
 /// Obtained from [`Folded::offsets`](crate::normalize::Folded::offsets). Every offset it returns
@@ -87,6 +95,25 @@ impl OffsetMap {
             original_end,
             identity,
         });
+    }
+
+    /// The state to return to with [`rollback`](Self::rollback).
+    pub(crate) fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            runs: self.runs.len(),
+            last: self.runs.last().copied(),
+            folded_len: self.folded_len,
+        }
+    }
+
+    /// Undoes every push since `at` was taken (including the extension of the run that was
+    /// last then).
+    pub(crate) fn rollback(&mut self, at: Checkpoint) {
+        self.runs.truncate(at.runs);
+        if let (Some(run), Some(last)) = (self.runs.last_mut(), at.last) {
+            *run = last;
+        }
+        self.folded_len = at.folded_len;
     }
 
     /// Number of runs: a measure of how far the folded text strays from the original.

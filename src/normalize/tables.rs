@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 use super::DataError;
-use crate::script::{Script, SCRIPTS};
+use crate::script::{is_alnum, Script, SCRIPTS};
 
 /// Code points below this are folded through the dense table.
 pub(crate) const DENSE_LIMIT: u32 = 0x0800;
@@ -71,6 +71,13 @@ impl Info {
     /// The folded char is alphanumeric.
     pub(crate) const F_ALNUM: u32 = 1 << 25;
     const SCRIPT_SHIFT: u32 = 26;
+    /// The original char belongs to a word (`Normalizer::is_word_char`: alphanumeric, a
+    /// leetspeak symbol, a combining mark or an invisible character).
+    pub(crate) const WORD: u32 = 1 << 29;
+    /// The original char is a combining mark (`Fold::Mark`).
+    pub(crate) const MARK: u32 = 1 << 30;
+    /// The original char is invisible (`Fold::Ignore`).
+    pub(crate) const IGNORE: u32 = 1 << 31;
 
     /// The one-char fold (meaningful with `SINGLE`).
     #[inline]
@@ -192,18 +199,36 @@ impl Tables {
                 let Some(c) = char::from_u32(cp) else {
                     return Info::default();
                 };
+                let leet = cp < 128 && {
+                    let (lat, cyr) = tables.leet[cp as usize];
+                    lat.is_some() || cyr.is_some()
+                };
+                let word = if is_alnum(c)
+                    || leet
+                    || matches!(&tables.dense[cp as usize], Fold::Mark | Fold::Ignore)
+                {
+                    Info::WORD
+                } else {
+                    0
+                };
                 let f = match &tables.dense[cp as usize] {
                     Fold::Keep => c,
                     Fold::Char(d) => *d,
-                    _ => {
-                        return Info(if c.is_alphanumeric() { Info::ALNUM } else { 0 });
+                    other => {
+                        let kind = match other {
+                            Fold::Mark => Info::MARK,
+                            Fold::Ignore => Info::IGNORE,
+                            _ => 0,
+                        };
+                        let alnum = if c.is_alphanumeric() { Info::ALNUM } else { 0 };
+                        return Info(word | kind | alnum);
                     }
                 };
                 let script = SCRIPTS
                     .iter()
                     .position(|s| *s == Script::of(f))
                     .unwrap_or(4) as u32;
-                let mut bits = (f as u32) | Info::SINGLE | (script << Info::SCRIPT_SHIFT);
+                let mut bits = (f as u32) | Info::SINGLE | word | (script << Info::SCRIPT_SHIFT);
                 if f.len_utf8() == c.len_utf8() {
                     bits |= Info::SAME_LEN;
                 }
