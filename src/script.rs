@@ -213,24 +213,43 @@ fn lang_table() -> &'static [u8; TABLE_LIMIT] {
 /// assert_eq!(guess_lang("12 34"), "und");
 /// ```
 pub fn guess_lang(text: &str) -> &'static str {
-    // counters: Latin, Cyrillic, Arabic letters, then the marker letters
-    let mut n = [0usize; 13];
+    // Letters per script in registers, and a bit per marker counter seen: only the script
+    // counts are compared, markers only need to be there. One table lookup per non-ASCII char.
+    let (mut lat, mut cyr, mut arb) = (0usize, 0usize, 0usize);
+    let mut seen = 0u32;
     let table = lang_table();
     let bytes = text.as_bytes();
     let mut prev_og = false;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b < 0x80 {
-            if b.is_ascii_alphabetic() {
-                n[LAT] += 1;
-                prev_og = matches!(b, b'o' | b'g' | b'O' | b'G');
-            } else {
-                if prev_og && (b == b'\'' || b == b'`') {
-                    n[UZL] += 1;
-                }
-                prev_og = false;
+        if b < 0x80 && i + 32 <= bytes.len() && bytes[i + 31] < 0x80 {
+            // a long ASCII stretch: counted a run at a time (these loops vectorize)
+            let len = bytes[i..]
+                .iter()
+                .position(|&b| b >= 0x80)
+                .unwrap_or(bytes.len() - i);
+            let run = &bytes[i..i + len];
+            lat += run.iter().filter(|b| b.is_ascii_alphabetic()).count();
+            if (prev_og && matches!(run[0], b'\'' | b'`'))
+                || ((run.contains(&b'\'') || run.contains(&b'`'))
+                    && run.windows(2).any(|w| {
+                        matches!(w[0] | 0x20, b'o' | b'g') && matches!(w[1], b'\'' | b'`')
+                    }))
+            {
+                seen |= 1 << UZL;
             }
+            prev_og = matches!(run[len - 1] | 0x20, b'o' | b'g');
+            i += len;
+            continue;
+        }
+        if b < 0x80 {
+            lat += usize::from(b.is_ascii_alphabetic());
+            if prev_og && (b == b'\'' || b == b'`') {
+                seen |= 1 << UZL;
+            }
+            // `| 0x20` maps only O and G onto o and g
+            prev_og = matches!(b | 0x20, b'o' | b'g');
             i += 1;
             continue;
         }
@@ -253,46 +272,59 @@ pub fn guess_lang(text: &str) -> &'static str {
         };
         if class == APOS as u8 {
             if prev_og {
-                n[UZL] += 1;
+                seen |= 1 << UZL;
             }
         } else if class != NONE {
-            n[(class & 0x0F) as usize] += 1;
-            if class >> 4 != 0 {
-                n[(class >> 4) as usize] += 1;
+            match usize::from(class & 0x0F) {
+                LAT => lat += 1,
+                CYR => cyr += 1,
+                _ => arb += 1,
             }
+            seen |= 1 << (class >> 4);
         }
         prev_og = false;
     }
-    let [lat, cyr, arb, ps, ur, fa, ky, uzc, tg, tr, uzl, _, cas] = n;
+    let has = |counter: usize| seen & (1 << counter) != 0;
+    let (ps, ur, fa, ky, uzc, tg, tr, uzl, cas) = (
+        has(PS),
+        has(UR),
+        has(FA),
+        has(KY),
+        has(UZC),
+        has(TG),
+        has(TR),
+        has(UZL),
+        has(CAS),
+    );
     if lat == 0 && cyr == 0 && arb == 0 {
         return "und";
     }
     if arb >= lat && arb >= cyr {
-        if ps > 0 {
+        if ps {
             "ps"
-        } else if ur > 0 {
+        } else if ur {
             "ur"
-        } else if fa > 0 {
+        } else if fa {
             "fa"
         } else {
             "ar"
         }
     } else if cyr >= lat {
-        if ky > 0 {
+        if ky {
             "ky"
-        } else if uzc > 0 {
+        } else if uzc {
             "uz-Cyrl"
-        } else if tg > 0 {
+        } else if tg {
             "tg"
-        } else if cas > 0 {
+        } else if cas {
             // қ ғ ҳ without Tajik's ӣ ӯ ҷ or Uzbek's ў: Uzbek is the likelier
             "uz-Cyrl"
         } else {
             "ru"
         }
-    } else if tr > 0 {
+    } else if tr {
         "tr"
-    } else if uzl > 0 {
+    } else if uzl {
         "uz"
     } else {
         "en"

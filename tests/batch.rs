@@ -43,6 +43,20 @@ fn every_record_gives_one_record_in_order_whatever_the_chunk_size() {
         );
     }
     assert_eq!(run(&input, &opts, Runner::new().max_bytes(1)), whole);
+    // reading and writing overlap the tagging on a pool of one thread as on two; called from
+    // inside a pool's worker, the run does not overlap: the same records either way
+    for threads in [1, 2] {
+        let pool = std::sync::Arc::new(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap(),
+        );
+        let runner = Runner::new().max_records(3).pool(pool.clone());
+        assert_eq!(run(&input, &opts, runner.clone()), whole, "{threads} threads");
+        let inside = pool.install(|| run(&input, &opts, runner));
+        assert_eq!(inside, whole, "{threads} threads, from a worker");
+    }
     assert_eq!(whole.len(), 50);
     for (i, r) in whole.iter().enumerate() {
         let no = i + 1;

@@ -37,8 +37,10 @@
 //! # Chunks
 //! A [`Runner`] reads records into a chunk of at most [`Runner::max_records`] records and
 //! [`Runner::max_bytes`] bytes of text, tags the chunk in parallel on rayon's global pool or the
-//! one given with [`Runner::pool`], and writes the chunk's records in input order
-//! before reading on. Memory is bounded by the chunk, whatever the input's size.
+//! one given with [`Runner::pool`], and writes the chunk's records in input order. Reading and
+//! writing overlap the tagging: while the pool tags one chunk, the calling thread writes the
+//! chunk before it and reads the chunk after it. Memory is bounded by three chunks, whatever
+//! the input's size.
 //!
 //! # Sources and sinks
 //! A [`Runner`] reads from any [`Source`] and writes to any [`Sink`]. The crate has a
@@ -48,7 +50,7 @@
 //! turns what it cannot read into [`Item::Bad`], so that every record still yields one output
 //! record.
 use std::io;
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 
 use rayon::prelude::*;
 use rayon::ThreadPool;
@@ -146,43 +148,127 @@ impl Runner {
     /// chunk. Returns at the first I/O error, after writing every record read before it. The
     /// sink is not finished: several sources can run into one sink, and the caller calls
     /// [`Sink::finish`] after the last.
+    ///
+    /// The calling thread reads and writes while the pool tags: chunk *k* is tagged while the
+    /// records of chunk *k − 1* are written and chunk *k + 1* is read, so reading, parsing and
+    /// serializing overlap the tagging instead of adding to it. Called from inside a rayon
+    /// pool's worker, where waiting on the pool could deadlock, the run does not overlap.
     pub fn run<S: Source + ?Sized, K: Sink + ?Sized>(
+        &self,
+        tagger: &Tagger,
+        reader: &mut S,
+        writer: &mut K,
+        progress: impl FnMut(Progress),
+    ) -> Result<(), RunError> {
+        if rayon::current_thread_index().is_some() {
+            return self.run_serial(tagger, reader, writer, progress);
+        }
+        match &self.pool {
+            Some(pool) => {
+                pool.in_place_scope(|s| self.run_overlapped(s, tagger, reader, writer, progress))
+            }
+            None => {
+                rayon::in_place_scope(|s| self.run_overlapped(s, tagger, reader, writer, progress))
+            }
+        }
+    }
+
+    /// Reads one chunk: its items, and the read error that ended it, if any.
+    fn read_chunk<S: Source + ?Sized>(
+        &self,
+        reader: &mut S,
+    ) -> (Vec<Item>, bool, Option<ReadError>) {
+        let mut chunk: Vec<Item> = Vec::new();
+        let mut chunk_bytes = 0;
+        loop {
+            match reader.next_item() {
+                Ok(Some(item)) => {
+                    if let Item::Doc { text, .. } = &item {
+                        chunk_bytes += text.len();
+                    }
+                    chunk.push(item);
+                    if chunk.len() >= self.max_records || chunk_bytes >= self.max_bytes {
+                        return (chunk, false, None);
+                    }
+                }
+                Ok(None) => return (chunk, true, None),
+                Err(e) => return (chunk, true, Some(e)),
+            }
+        }
+    }
+
+    /// The overlapped run (see [`run`](Self::run)) inside a scope of the tagging pool.
+    fn run_overlapped<'s, S: Source + ?Sized, K: Sink + ?Sized>(
+        &self,
+        scope: &rayon::Scope<'s>,
+        tagger: &'s Tagger,
+        reader: &mut S,
+        writer: &mut K,
+        mut progress: impl FnMut(Progress),
+    ) -> Result<(), RunError> {
+        let mut written = 0u64;
+        // the chunk being tagged: where its records will arrive, and the bytes read up to its
+        // end (what progress reports once it is written)
+        let mut pending: Option<(mpsc::Receiver<Vec<Record>>, u64)> = None;
+        loop {
+            let (chunk, end, failure) = self.read_chunk(reader);
+            let bytes = reader.bytes_read();
+            let next = (!chunk.is_empty()).then(|| {
+                let (tx, rx) = mpsc::sync_channel(1);
+                scope.spawn(move |_| {
+                    let out: Vec<Record> = chunk.into_par_iter().map(|i| i.tag(tagger)).collect();
+                    // the receiver is gone only if the run already failed
+                    let _ = tx.send(out);
+                });
+                (rx, bytes)
+            });
+            // write the previous chunk while this one is tagged
+            if let Some((rx, bytes)) = pending.take() {
+                written += write_tagged(rx, writer)?;
+                progress(Progress {
+                    records: written,
+                    bytes,
+                });
+            }
+            pending = next;
+            if end {
+                if let Some((rx, _)) = pending.take() {
+                    written += write_tagged(rx, writer)?;
+                }
+                progress(Progress {
+                    records: written,
+                    bytes,
+                });
+                return match failure {
+                    Some(e) => Err(e.into()),
+                    None => Ok(()),
+                };
+            }
+        }
+    }
+
+    /// The run without overlap: read a chunk, tag it, write it.
+    fn run_serial<S: Source + ?Sized, K: Sink + ?Sized>(
         &self,
         tagger: &Tagger,
         reader: &mut S,
         writer: &mut K,
         mut progress: impl FnMut(Progress),
     ) -> Result<(), RunError> {
-        let mut chunk: Vec<Item> = Vec::new();
-        let mut chunk_bytes = 0;
         let mut records = 0u64;
         loop {
-            let (end, failure) = match reader.next_item() {
-                Ok(Some(item)) => {
-                    if let Item::Doc { text, .. } = &item {
-                        chunk_bytes += text.len();
-                    }
-                    chunk.push(item);
-                    (false, None)
-                }
-                Ok(None) => (true, None),
-                Err(e) => (true, Some(e)),
+            let (chunk, end, failure) = self.read_chunk(reader);
+            records += chunk.len() as u64;
+            let tag = || -> Vec<Record> { chunk.into_par_iter().map(|i| i.tag(tagger)).collect() };
+            let out = match &self.pool {
+                Some(pool) => pool.install(tag),
+                None => tag(),
             };
-            if end || chunk.len() >= self.max_records || chunk_bytes >= self.max_bytes {
-                records += chunk.len() as u64;
-                let mut tag =
-                    || -> Vec<Record> { chunk.par_drain(..).map(|i| i.tag(tagger)).collect() };
-                let out = match &self.pool {
-                    Some(pool) => pool.install(tag),
-                    None => tag(),
-                };
-                writer.write_chunk(&out)?;
-                chunk_bytes = 0;
-                progress(Progress {
-                    records,
-                    bytes: reader.bytes_read(),
-                });
-            }
+            writer.write_chunk(&out)?;
+            progress(Progress {
+                records,
+                bytes: reader.bytes_read(),
+            });
             if let Some(e) = failure {
                 return Err(e.into());
             }
@@ -191,4 +277,16 @@ impl Runner {
             }
         }
     }
+}
+
+/// Waits for a tagged chunk and writes it; returns its number of records.
+fn write_tagged<K: Sink + ?Sized>(
+    rx: mpsc::Receiver<Vec<Record>>,
+    writer: &mut K,
+) -> Result<u64, RunError> {
+    let out = rx
+        .recv()
+        .map_err(|_| io::Error::other("a tagging job stopped without its records"))?;
+    writer.write_chunk(&out)?;
+    Ok(out.len() as u64)
 }
