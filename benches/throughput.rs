@@ -16,6 +16,10 @@
 //! - `tag_dfa/<lang>`: the same with `TaggerBuilder::dfa(true)` (what the `tag` example uses);
 //! - `baseline_ac_dfa/<lang>`: an aho-corasick DFA over the same folded variants, run on text
 //!   folded beforehand (the matching floor: no folding, no boundaries, no reports);
+//! - `whole/<lang>` and `whole_ac/<lang>`, side by side: the whole `tag` path as the `tag`
+//!   example runs it (DFA tagger, text in, JSON record out into a reused buffer) and plain
+//!   aho-corasick (a DFA over the lexicon's folded variants, overlapping matches counted) on
+//!   the same bytes, unfolded: the ratio of their medians is what issue 12 measures;
 //! - `baseline_nfkc_lower/<lang>`: `unicode-normalization` NFKC plus `to_lowercase`, the
 //!   general-purpose folding a naive pipeline starts with;
 //! - `tag_batch/threads=N`: all languages through `tag_batch` on 1, 2 and all cores, and
@@ -161,6 +165,38 @@ fn per_language(c: &mut Criterion) {
         });
     }
     g.finish();
+
+    // The whole path against plain aho-corasick, per language, interleaved so that both of
+    // a language are measured in the same minute of the run.
+    for corpus in &corpora {
+        let mut g = c.benchmark_group("whole");
+        g.throughput(Throughput::Bytes(corpus.bytes as u64));
+        g.bench_function(&corpus.lang, |b| {
+            let mut buf = Vec::with_capacity(1 << 16);
+            b.iter(|| {
+                buf.clear();
+                for (i, d) in corpus.docs.iter().enumerate() {
+                    let record = tahrid::Record::ok(i as u64, dfa_tagger.tag(d));
+                    serde_json::to_writer(&mut buf, &record).unwrap();
+                    buf.push(b'\n');
+                }
+                black_box(buf.len())
+            })
+        });
+        g.finish();
+        let mut g = c.benchmark_group("whole_ac");
+        g.throughput(Throughput::Bytes(corpus.bytes as u64));
+        g.bench_function(&corpus.lang, |b| {
+            b.iter(|| {
+                let mut n = 0;
+                for d in &corpus.docs {
+                    n += ac.find_overlapping_iter(d.as_str()).count();
+                }
+                black_box(n)
+            })
+        });
+        g.finish();
+    }
 
     let mut g = c.benchmark_group("baseline_nfkc_lower");
     for corpus in &corpora {

@@ -36,7 +36,16 @@ if langs:
         f = lambda x: f"{x:.1f}" if x else "-"
         r = lambda x: f"{x / a:.2f}" if x and a else "-"
         print(f"| {l} | {f(n)} | {f(t)} | {f(d)} | {f(a)} | {f(k)} | {r(t)} | {r(d)} |")
-others = sorted((g, n) for (g, n) in rows if g not in ("tag", "tag_dfa", "normalize", "baseline_ac_dfa", "baseline_nfkc_lower"))
+whole = sorted({n for (g, n) in rows if g == "whole"})
+if whole:
+    print()
+    print("| lang | whole tag path (JSON out) MB/s | plain aho-corasick MB/s | whole / AC |")
+    print("| --- | ---: | ---: | ---: |")
+    for l in whole:
+        w, a = mb("whole", l), mb("whole_ac", l)
+        f = lambda x: f"{x:.1f}" if x else "-"
+        print(f"| {l} | {f(w)} | {f(a)} | {w / a:.2f} |" if w and a else f"| {l} | {f(w)} | {f(a)} | - |")
+others = sorted((g, n) for (g, n) in rows if g not in ("tag", "tag_dfa", "normalize", "baseline_ac_dfa", "baseline_nfkc_lower", "whole", "whole_ac"))
 if others:
     print()
     print("| benchmark | median | MB/s |")

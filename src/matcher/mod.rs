@@ -27,9 +27,11 @@
 //!    without apostrophes (`tog'ut` → `togut`), and phrases run together or joined by
 //!    underscores as hashtags write them (`#باقية_وتتمدد`, `#killtherafidah`). Identical folded
 //!    forms are merged into one pattern that remembers every (entry, language) owning it, and
-//!    one Aho-Corasick automaton is built over all of them.
+//!    one Aho-Corasick automaton is built over all of them and the context cues' phrases (the
+//!    [`Tagger`](crate::Tagger) passes them in, so that one scan serves both stages).
 //! 2. **Scan** (`find.rs`). The automaton reports every occurrence, overlapping ones included,
-//!    in one pass over the text, whatever the number of patterns.
+//!    in one pass over the text, whatever the number of patterns; occurrences of cue phrases
+//!    are handed to the context stage as they are.
 //! 3. **Word boundaries** (`boundaries.rs`). An occurrence counts only if the letters around
 //!    it inside the same word form an allowed prefix and suffix of the entry's morphology class
 //!    for that language (`وال` + `رافض` + `ه`). A word is a run of letters of one script: a

@@ -66,7 +66,9 @@
 //! Rules 1 to 4 are context free: they depend on one character, and are precomputed per
 //! character (`tables.rs`). Rules 5 to 8 depend on the word around the character. The fold loop
 //! (`fold.rs`) walks the text and, at each position, hands the text to the first of these that
-//! takes it:
+//! takes it (first of all, a tight loop over gaps and simple words, `Normalizer::fold_fast`,
+//! which takes most of ordinary text in one stretch, marks and invisible characters inside
+//! words included, and stops where a piece needs one of the passes below):
 //!
 //! * characters between words (spaces, punctuation) are copied or folded one by one, a run
 //!   of ASCII ones at a time;
