@@ -53,7 +53,11 @@ fn every_record_gives_one_record_in_order_whatever_the_chunk_size() {
                 .unwrap(),
         );
         let runner = Runner::new().max_records(3).pool(pool.clone());
-        assert_eq!(run(&input, &opts, runner.clone()), whole, "{threads} threads");
+        assert_eq!(
+            run(&input, &opts, runner.clone()),
+            whole,
+            "{threads} threads"
+        );
         let inside = pool.install(|| run(&input, &opts, runner));
         assert_eq!(inside, whole, "{threads} threads, from a worker");
     }
