@@ -213,120 +213,179 @@ fn lang_table() -> &'static [u8; TABLE_LIMIT] {
 /// assert_eq!(guess_lang("12 34"), "und");
 /// ```
 pub fn guess_lang(text: &str) -> &'static str {
-    // Letters per script in registers, and a bit per marker counter seen: only the script
-    // counts are compared, markers only need to be there. One table lookup per non-ASCII char.
-    let (mut lat, mut cyr, mut arb) = (0usize, 0usize, 0usize);
-    let mut seen = 0u32;
-    let table = lang_table();
-    let bytes = text.as_bytes();
-    let mut prev_og = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 && i + 32 <= bytes.len() && bytes[i + 31] < 0x80 {
-            // a long ASCII stretch: counted a run at a time (these loops vectorize)
-            let len = bytes[i..]
-                .iter()
-                .position(|&b| b >= 0x80)
-                .unwrap_or(bytes.len() - i);
-            let run = &bytes[i..i + len];
-            lat += run.iter().filter(|b| b.is_ascii_alphabetic()).count();
-            if (prev_og && matches!(run[0], b'\'' | b'`'))
-                || ((run.contains(&b'\'') || run.contains(&b'`'))
-                    && run.windows(2).any(|w| {
-                        matches!(w[0] | 0x20, b'o' | b'g') && matches!(w[1], b'\'' | b'`')
-                    }))
-            {
-                seen |= 1 << UZL;
-            }
-            prev_og = matches!(run[len - 1] | 0x20, b'o' | b'g');
-            i += len;
-            continue;
+    let mut letters = LangCounts::new();
+    letters.feed(text);
+    letters.guess()
+}
+
+/// Something that watches the letters of a text go by, a piece at a time and in order: the
+/// normalizer's fold loop reports what it reads to one, so that a caller who needs
+/// [`guess_lang`] as well as the fold reads the text once (see [`LangCounts`]). `()` watches
+/// nothing.
+pub(crate) trait Letters: Copy {
+    /// An ASCII byte.
+    fn ascii(&mut self, b: u8);
+    /// A char of two UTF-8 bytes, by code point (below `TABLE_LIMIT`).
+    fn two_bytes(&mut self, cp: u32);
+    /// A piece of text.
+    fn feed(&mut self, text: &str);
+}
+
+impl Letters for () {
+    #[inline(always)]
+    fn ascii(&mut self, _: u8) {}
+    #[inline(always)]
+    fn two_bytes(&mut self, _: u32) {}
+    #[inline(always)]
+    fn feed(&mut self, _: &str) {}
+}
+
+/// The letter counts behind [`guess_lang`]: letters per script, a bit per marker letter seen
+/// (markers only need to be there), and whether the last char was an ASCII `o` or `g` (for
+/// Uzbek `oʻ`). Fed a piece at a time, in order, it counts what one pass over the whole text
+/// counts.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct LangCounts {
+    table: &'static [u8; TABLE_LIMIT],
+    lat: usize,
+    cyr: usize,
+    arb: usize,
+    seen: u32,
+    prev_og: bool,
+}
+
+impl LangCounts {
+    pub(crate) fn new() -> LangCounts {
+        LangCounts {
+            table: lang_table(),
+            lat: 0,
+            cyr: 0,
+            arb: 0,
+            seen: 0,
+            prev_og: false,
         }
-        if b < 0x80 {
-            lat += usize::from(b.is_ascii_alphabetic());
-            if prev_og && (b == b'\'' || b == b'`') {
-                seen |= 1 << UZL;
+    }
+
+    #[inline]
+    fn class(&mut self, class: u8) {
+        if class == APOS as u8 {
+            if self.prev_og {
+                self.seen |= 1 << UZL;
             }
-            // `| 0x20` maps only O and G onto o and g
-            prev_og = matches!(b | 0x20, b'o' | b'g');
-            i += 1;
-            continue;
+        } else if class != NONE {
+            match usize::from(class & 0x0F) {
+                LAT => self.lat += 1,
+                CYR => self.cyr += 1,
+                _ => self.arb += 1,
+            }
+            self.seen |= 1 << (class >> 4);
         }
-        // two-byte sequences (Arabic, Cyrillic, Greek, Latin supplements) decode inline; the
-        // text is valid UTF-8, so the continuation byte is there
-        let class = if b < 0xE0 {
-            let cp = (usize::from(b & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F);
-            i += 2;
-            table[cp]
+        self.prev_og = false;
+    }
+
+    /// The guess from what was fed (see [`guess_lang`]).
+    pub(crate) fn guess(&self) -> &'static str {
+        let (lat, cyr, arb) = (self.lat, self.cyr, self.arb);
+        let has = |counter: usize| self.seen & (1 << counter) != 0;
+        if lat == 0 && cyr == 0 && arb == 0 {
+            return "und";
+        }
+        if arb >= lat && arb >= cyr {
+            if has(PS) {
+                "ps"
+            } else if has(UR) {
+                "ur"
+            } else if has(FA) {
+                "fa"
+            } else {
+                "ar"
+            }
+        } else if cyr >= lat {
+            if has(KY) {
+                "ky"
+            } else if has(UZC) {
+                "uz-Cyrl"
+            } else if has(TG) {
+                "tg"
+            } else if has(CAS) {
+                // қ ғ ҳ without Tajik's ӣ ӯ ҷ or Uzbek's ў: Uzbek is the likelier
+                "uz-Cyrl"
+            } else {
+                "ru"
+            }
+        } else if has(TR) {
+            "tr"
+        } else if has(UZL) {
+            "uz"
         } else {
+            "en"
+        }
+    }
+}
+
+impl Letters for LangCounts {
+    #[inline]
+    fn ascii(&mut self, b: u8) {
+        self.lat += usize::from(b.is_ascii_alphabetic());
+        if self.prev_og && (b == b'\'' || b == b'`') {
+            self.seen |= 1 << UZL;
+        }
+        // `| 0x20` maps only O and G onto o and g
+        self.prev_og = matches!(b | 0x20, b'o' | b'g');
+    }
+
+    #[inline]
+    fn two_bytes(&mut self, cp: u32) {
+        self.class(self.table[cp as usize & (TABLE_LIMIT - 1)]);
+    }
+
+    fn feed(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 && i + 32 <= bytes.len() && bytes[i + 31] < 0x80 {
+                // a long ASCII stretch: counted a run at a time (these loops vectorize)
+                let len = bytes[i..]
+                    .iter()
+                    .position(|&b| b >= 0x80)
+                    .unwrap_or(bytes.len() - i);
+                let run = &bytes[i..i + len];
+                self.lat += run.iter().filter(|b| b.is_ascii_alphabetic()).count();
+                if (self.prev_og && matches!(run[0], b'\'' | b'`'))
+                    || ((run.contains(&b'\'') || run.contains(&b'`'))
+                        && run.windows(2).any(|w| {
+                            matches!(w[0] | 0x20, b'o' | b'g') && matches!(w[1], b'\'' | b'`')
+                        }))
+                {
+                    self.seen |= 1 << UZL;
+                }
+                self.prev_og = matches!(run[len - 1] | 0x20, b'o' | b'g');
+                i += len;
+                continue;
+            }
+            if b < 0x80 {
+                self.ascii(b);
+                i += 1;
+                continue;
+            }
+            // two-byte sequences (Arabic, Cyrillic, Greek, Latin supplements) decode inline;
+            // the text is valid UTF-8, so the continuation byte is there
+            if b < 0xE0 {
+                let cp = (u32::from(b & 0x1F) << 6) | u32::from(bytes[i + 1] & 0x3F);
+                i += 2;
+                self.two_bytes(cp);
+                continue;
+            }
             let c = text[i..].chars().next().unwrap_or(' ');
             i += c.len_utf8();
-            match Script::of(c) {
+            self.class(match Script::of(c) {
                 Script::Latin => LAT as u8,
                 Script::Cyrillic => CYR as u8,
                 Script::Arabic => ARB as u8,
                 _ if matches!(c, '‘' | '’') => APOS as u8,
                 _ => NONE,
-            }
-        };
-        if class == APOS as u8 {
-            if prev_og {
-                seen |= 1 << UZL;
-            }
-        } else if class != NONE {
-            match usize::from(class & 0x0F) {
-                LAT => lat += 1,
-                CYR => cyr += 1,
-                _ => arb += 1,
-            }
-            seen |= 1 << (class >> 4);
+            });
         }
-        prev_og = false;
-    }
-    let has = |counter: usize| seen & (1 << counter) != 0;
-    let (ps, ur, fa, ky, uzc, tg, tr, uzl, cas) = (
-        has(PS),
-        has(UR),
-        has(FA),
-        has(KY),
-        has(UZC),
-        has(TG),
-        has(TR),
-        has(UZL),
-        has(CAS),
-    );
-    if lat == 0 && cyr == 0 && arb == 0 {
-        return "und";
-    }
-    if arb >= lat && arb >= cyr {
-        if ps {
-            "ps"
-        } else if ur {
-            "ur"
-        } else if fa {
-            "fa"
-        } else {
-            "ar"
-        }
-    } else if cyr >= lat {
-        if ky {
-            "ky"
-        } else if uzc {
-            "uz-Cyrl"
-        } else if tg {
-            "tg"
-        } else if cas {
-            // қ ғ ҳ without Tajik's ӣ ӯ ҷ or Uzbek's ў: Uzbek is the likelier
-            "uz-Cyrl"
-        } else {
-            "ru"
-        }
-    } else if tr {
-        "tr"
-    } else if uzl {
-        "uz"
-    } else {
-        "en"
     }
 }

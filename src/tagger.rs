@@ -303,13 +303,14 @@ impl Tagger {
         }
         FOLDED.with(|cell| match cell.try_borrow_mut() {
             Ok(mut folded) => {
-                self.inner.normalizer.fold_into(text, &mut folded);
-                self.report(text, &folded, None)
+                // the language guess is counted while folding: one read of the text
+                let guess = self.inner.normalizer.fold_and_guess(text, &mut folded);
+                self.report(text, &folded, guess, None)
             }
             // re-entered on this thread (cannot happen through the public API); no reuse
             Err(_) => {
                 let folded = self.inner.normalizer.fold(text);
-                self.report(text, &folded, None)
+                self.report(text, &folded, guess_lang(text), None)
             }
         })
     }
@@ -326,7 +327,7 @@ impl Tagger {
     pub fn explain(&self, text: &str) -> Explanation {
         let folded = self.inner.normalizer.fold(text);
         let mut folded_spans = Vec::new();
-        let mut report = self.report(text, &folded, Some(&mut folded_spans));
+        let mut report = self.report(text, &folded, guess_lang(text), Some(&mut folded_spans));
         if let Some(stage) = &self.inner.model {
             stage.run(
                 &[text],
@@ -342,14 +343,15 @@ impl Tagger {
     }
 
     /// Matches a folded text and builds the report; records the folded spans if asked.
+    /// `guess` is [`guess_lang`]`(text)`.
     fn report(
         &self,
         text: &str,
         folded: &Folded,
+        guess: &'static str,
         mut folded_spans: Option<&mut Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>>,
     ) -> Report {
         let inner = &*self.inner;
-        let guess = guess_lang(text);
         let mut cue_occurrences = Vec::new();
         let raw = inner
             .matcher

@@ -14,7 +14,7 @@ use super::normalizer::{char_at, is_inner_apostrophe, Normalizer, MAX_WORD_BYTES
 use unicode_normalization::char::is_combining_mark;
 
 use super::tables::{self, is_ignorable, Fold, Info};
-use crate::script::{is_alpha, Script};
+use crate::script::{is_alpha, Letters, Script};
 
 /// Runs of one letter at least this long are folded without per-char records.
 const LONG_RUN: usize = 64;
@@ -70,7 +70,13 @@ impl Normalizer {
     /// character starting a word; a single letter (it may start a spaced-out run); and any
     /// other word it does not take. Where it does not stop, its output is what the general
     /// loop writes (the gap copies of `fold_impl`, and the word pass's fold of the word).
-    pub(super) fn fold_fast(&self, text: &str, start: usize, out: &mut Folded) -> usize {
+    pub(super) fn fold_fast<L: Letters>(
+        &self,
+        text: &str,
+        start: usize,
+        out: &mut Folded,
+        letters: &mut L,
+    ) -> usize {
         let bytes = text.as_bytes();
         // the identity run being extended: where it starts in the original and the folded text
         let mut run = (start, out.text.len());
@@ -81,6 +87,7 @@ impl Normalizer {
                 let info = self.tables.info(u32::from(b));
                 if !info.has(Info::WORD) {
                     // ASCII outside words is copied as it is (see `fold_impl`)
+                    letters.ascii(b);
                     out.text.push(char::from(b));
                     i += 1;
                     continue;
@@ -93,6 +100,7 @@ impl Normalizer {
                     if !info.has(Info::SINGLE | Info::SAME_LEN) {
                         break;
                     }
+                    letters.two_bytes(cp);
                     out.text.push(info.folded());
                     i += 2;
                     continue;
@@ -105,7 +113,7 @@ impl Normalizer {
             if !info.has(Info::ALNUM) || info.has(Info::MARK) || info.has(Info::IGNORE) {
                 break;
             }
-            match self.fast_word(text, i, out, &mut run) {
+            match self.fast_word(text, i, out, &mut run, letters) {
                 Some(end) => i = end,
                 None => break,
             }
@@ -121,31 +129,33 @@ impl Normalizer {
     /// identity run, which the word extends, or closes and reopens around marks and invisible
     /// chars.
     #[inline]
-    fn fast_word(
+    fn fast_word<L: Letters>(
         &self,
         text: &str,
         start: usize,
         out: &mut Folded,
         run: &mut (usize, usize),
+        letters: &mut L,
     ) -> Option<usize> {
         let bytes = text.as_bytes();
         let fstart = out.text.len();
-        let (saved_run, saved_map) = (*run, out.offsets.checkpoint());
-        let bail = |out: &mut Folded, run: &mut (usize, usize)| {
+        let (saved_run, saved_map, saved_letters) = (*run, out.offsets.checkpoint(), *letters);
+        let bail = |out: &mut Folded, run: &mut (usize, usize), letters: &mut L| {
             out.text.truncate(fstart);
             out.offsets.rollback(saved_map);
             *run = saved_run;
+            *letters = saved_letters;
             None
         };
         let mut j = start;
         let mut script = Script::Other;
-        let (mut letters, mut digits) = (0usize, 0usize);
+        let (mut n_letters, mut digits) = (0usize, 0usize);
         let (mut p1, mut p2) = ('\0', '\0');
         // the last char written: its original start and folded start
         let mut last = (start, fstart);
         while j < bytes.len() {
-            if j - start >= MAX_WORD_BYTES || (letters > 0 && digits > 0) {
-                return bail(out, run);
+            if j - start >= MAX_WORD_BYTES || (n_letters > 0 && digits > 0) {
+                return bail(out, run, letters);
             }
             let b = bytes[j];
             let (info, len) = if b < 0x80 {
@@ -153,7 +163,7 @@ impl Normalizer {
                 if !info.has(Info::ALNUM) {
                     // a leetspeak symbol or apostrophe continues the word: the general loop
                     if info.has(Info::WORD) || b == b'\'' || b == b'`' {
-                        return bail(out, run);
+                        return bail(out, run, letters);
                     }
                     break;
                 }
@@ -163,15 +173,18 @@ impl Normalizer {
                 let info = self.tables.info(cp);
                 // some marks and invisible chars are alphabetic (harakat, tatweel)
                 if info.has(Info::MARK) || info.has(Info::IGNORE) {
-                    match self.fast_marks(text, j, last, letters + digits == 1, out, run) {
-                        Some(end) => j = end,
-                        None => return bail(out, run),
+                    match self.fast_marks(text, j, last, n_letters + digits == 1, out, run) {
+                        Some(end) => {
+                            letters.feed(&text[j..end]);
+                            j = end;
+                        }
+                        None => return bail(out, run, letters),
                     }
                     continue;
                 }
                 if !info.has(Info::ALNUM) {
                     if info.has(Info::WORD) {
-                        return bail(out, run);
+                        return bail(out, run, letters);
                     }
                     break;
                 }
@@ -179,31 +192,34 @@ impl Normalizer {
             } else {
                 let c = char_at(text, j);
                 if is_ignorable(c) || is_combining_mark(c) {
-                    match self.fast_marks(text, j, last, letters + digits == 1, out, run) {
-                        Some(end) => j = end,
-                        None => return bail(out, run),
+                    match self.fast_marks(text, j, last, n_letters + digits == 1, out, run) {
+                        Some(end) => {
+                            letters.feed(&text[j..end]);
+                            j = end;
+                        }
+                        None => return bail(out, run, letters),
                     }
                     continue;
                 }
                 // an apostrophe may join two words into one for the word pass
                 if self.is_word_char(c) || is_inner_apostrophe(c) {
-                    return bail(out, run);
+                    return bail(out, run, letters);
                 }
                 break;
             };
             if !info.has(Info::SINGLE | Info::F_ALNUM | Info::SAME_LEN) {
-                return bail(out, run);
+                return bail(out, run, letters);
             }
             let f = info.folded();
             if info.has(Info::F_ALPHA) {
                 let s = info.script();
-                if letters > 0 && s != script {
-                    return bail(out, run);
+                if n_letters > 0 && s != script {
+                    return bail(out, run, letters);
                 }
                 script = s;
-                letters += 1;
+                n_letters += 1;
                 if f == p1 && f == p2 {
-                    return bail(out, run);
+                    return bail(out, run, letters);
                 }
                 p2 = p1;
                 p1 = f;
@@ -212,12 +228,17 @@ impl Normalizer {
                 p2 = p1;
                 p1 = '\0';
             }
+            if len == 1 {
+                letters.ascii(b);
+            } else {
+                letters.two_bytes((u32::from(b & 0x1F) << 6) | u32::from(bytes[j + 1] & 0x3F));
+            }
             last = (j, out.text.len());
             out.text.push(f);
             j += len;
         }
-        if letters == 1 || (letters > 0 && digits > 0) {
-            return bail(out, run);
+        if n_letters == 1 || (n_letters > 0 && digits > 0) {
+            return bail(out, run, letters);
         }
         Some(j)
     }

@@ -12,7 +12,7 @@ use super::folded::Folded;
 use super::normalizer::{char_at, is_inner_apostrophe, Normalizer, MAX_WORD_BYTES};
 use super::tables::Fold;
 use super::word::Scratch;
-use crate::script::is_alnum;
+use crate::script::{is_alnum, LangCounts, Letters};
 
 impl Normalizer {
     /// Folds `text`; see the [module docs](crate::normalize) for the rules.
@@ -34,72 +34,97 @@ impl Normalizer {
 
     /// Folds `text` into `out`, reusing its allocations.
     pub fn fold_into(&self, text: &str, out: &mut Folded) {
-        self.fold_impl(text, out, true);
+        self.fold_impl(text, out, true, &mut ());
     }
 
-    /// The fold loop; `fast` enables the simple-word fast path (tests compare both).
-    pub(super) fn fold_impl(&self, text: &str, out: &mut Folded, fast: bool) {
+    /// Folds `text` into `out` and returns [`guess_lang`](crate::script::guess_lang)`(text)`,
+    /// counted while folding: one read of the text for both.
+    pub(crate) fn fold_and_guess(&self, text: &str, out: &mut Folded) -> &'static str {
+        let mut letters = LangCounts::new();
+        self.fold_impl(text, out, true, &mut letters);
+        letters.guess()
+    }
+
+    /// The fold loop; `fast` enables the fast paths (tests compare both); every piece of
+    /// `text` it reads is reported to `letters`, in order.
+    pub(super) fn fold_impl<L: Letters>(
+        &self,
+        text: &str,
+        out: &mut Folded,
+        fast: bool,
+        letters: &mut L,
+    ) {
         out.text.clear();
         out.offsets.clear();
         out.text.reserve(text.len());
         let mut scratch = Scratch::default();
-        let bytes = text.as_bytes();
         let mut i = 0;
         while i < text.len() {
             if fast {
                 // gaps and simple words in one tight loop; it stops where it needs this one
-                i = self.fold_fast(text, i, out);
+                i = self.fold_fast(text, i, out, letters);
                 if i >= text.len() {
                     break;
                 }
             }
-            let b = bytes[i];
-            // Fast path: a run of ASCII characters that cannot be part of a word.
-            if b < 0x80 && !b.is_ascii_alphanumeric() && !self.tables.is_leet(b as char) {
-                let mut j = i + 1;
-                while j < bytes.len()
-                    && bytes[j] < 0x80
-                    && !bytes[j].is_ascii_alphanumeric()
-                    && !self.tables.is_leet(bytes[j] as char)
-                {
-                    j += 1;
-                }
-                let start = out.text.len();
-                out.text.push_str(&text[i..j]);
-                out.offsets.push(start, j - i, i, j, true);
-                i = j;
-                continue;
-            }
-            let c = char_at(text, i);
-            if !self.is_word_char(c) {
-                self.fold_gap_char(c, i, out);
-                i += c.len_utf8();
-                continue;
-            }
-            // A word starts at i. A long run of one letter (`raaaa…afidah` padded past any
-            // buffer) folds to that letter in constant memory.
-            if let Some(end) = self.fold_long_run(text, i, out) {
-                i = end;
-                continue;
-            }
-            // Most words need none of the evasion rules.
-            if let Some(end) = fast.then(|| self.fold_simple_word(text, i, out)).flatten() {
-                i = end;
-                continue;
-            }
-            if let Some(end) = self.fold_spaced_run(text, i, out, &mut scratch) {
-                i = end;
-                continue;
-            }
-            let end = self.word_end(text, i);
-            scratch.chars.clear();
-            scratch.base.clear();
-            for (off, ch) in text[i..end].char_indices() {
-                self.push_char(&mut scratch, i + off, ch);
-            }
-            self.emit_word(out, &mut scratch);
-            i = end;
+            let at = i;
+            i = self.fold_step(text, i, out, fast, &mut scratch);
+            letters.feed(&text[at..i]);
         }
+    }
+
+    /// Folds the one piece at `i` (a run of gap chars, a gap char or a word) and returns its
+    /// end.
+    fn fold_step(
+        &self,
+        text: &str,
+        i: usize,
+        out: &mut Folded,
+        fast: bool,
+        scratch: &mut Scratch,
+    ) -> usize {
+        let bytes = text.as_bytes();
+        let b = bytes[i];
+        // Fast path: a run of ASCII characters that cannot be part of a word.
+        if b < 0x80 && !b.is_ascii_alphanumeric() && !self.tables.is_leet(b as char) {
+            let mut j = i + 1;
+            while j < bytes.len()
+                && bytes[j] < 0x80
+                && !bytes[j].is_ascii_alphanumeric()
+                && !self.tables.is_leet(bytes[j] as char)
+            {
+                j += 1;
+            }
+            let start = out.text.len();
+            out.text.push_str(&text[i..j]);
+            out.offsets.push(start, j - i, i, j, true);
+            return j;
+        }
+        let c = char_at(text, i);
+        if !self.is_word_char(c) {
+            self.fold_gap_char(c, i, out);
+            return i + c.len_utf8();
+        }
+        // A word starts at i. A long run of one letter (`raaaa…afidah` padded past any
+        // buffer) folds to that letter in constant memory.
+        if let Some(end) = self.fold_long_run(text, i, out) {
+            return end;
+        }
+        // Most words need none of the evasion rules.
+        if let Some(end) = fast.then(|| self.fold_simple_word(text, i, out)).flatten() {
+            return end;
+        }
+        if let Some(end) = self.fold_spaced_run(text, i, out, scratch) {
+            return end;
+        }
+        let end = self.word_end(text, i);
+        scratch.chars.clear();
+        scratch.base.clear();
+        for (off, ch) in text[i..end].char_indices() {
+            self.push_char(scratch, i + off, ch);
+        }
+        self.emit_word(out, scratch);
+        end
     }
 
     /// Folds a lexicon string (a variant, an affix): the same rules, text only.

@@ -259,7 +259,7 @@ fn embedded_tables_are_valid_and_bad_tables_are_reported() {
 
 fn reference(text: &str) -> Folded {
     let mut out = Folded::default();
-    Normalizer::default().fold_impl(text, &mut out, false);
+    Normalizer::default().fold_impl(text, &mut out, false, &mut ());
     out
 }
 
@@ -272,6 +272,14 @@ proptest::proptest! {
     ) {
         let fast = Normalizer::default().fold(&text);
         let slow = reference(&text);
+        // the language guess counted while folding is the one of a pass of its own
+        let mut again = Folded::default();
+        let guess = Normalizer::default().fold_and_guess(&text, &mut again);
+        proptest::prop_assert_eq!(guess, crate::script::guess_lang(&text));
+        proptest::prop_assert_eq!(again.as_str(), fast.as_str());
+        let mut letters = crate::script::LangCounts::new();
+        Normalizer::default().fold_impl(&text, &mut again, false, &mut letters);
+        proptest::prop_assert_eq!(letters.guess(), crate::script::guess_lang(&text));
         proptest::prop_assert_eq!(fast.as_str(), slow.as_str());
         for (i, c) in fast.as_str().char_indices() {
             let r = i..i + c.len_utf8();
