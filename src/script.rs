@@ -155,6 +155,12 @@ const APOS: usize = 11;
 const CAS: usize = 12;
 const NONE: u8 = 0xFF;
 
+/// The class of a char below `TABLE_LIMIT` for the language guess (see `lang_table`); other
+/// chars get `NONE` (the guess classifies them on the fly).
+pub(crate) fn lang_class(cp: u32) -> u8 {
+    lang_table().get(cp as usize).copied().unwrap_or(NONE)
+}
+
 /// Per char below `TABLE_LIMIT`: low nibble the script counter, high nibble a marker counter
 /// (0 = none); `NONE` for non-letters; `APOS` for apostrophes that follow Uzbek o/g.
 fn lang_table() -> &'static [u8; TABLE_LIMIT] {
@@ -225,8 +231,8 @@ pub fn guess_lang(text: &str) -> &'static str {
 pub(crate) trait Letters: Copy {
     /// An ASCII byte.
     fn ascii(&mut self, b: u8);
-    /// A char of two UTF-8 bytes, by code point (below `TABLE_LIMIT`).
-    fn two_bytes(&mut self, cp: u32);
+    /// A char of two UTF-8 bytes, by its class (`lang_class`).
+    fn class(&mut self, class: u8);
     /// A piece of text.
     fn feed(&mut self, text: &str);
 }
@@ -235,7 +241,7 @@ impl Letters for () {
     #[inline(always)]
     fn ascii(&mut self, _: u8) {}
     #[inline(always)]
-    fn two_bytes(&mut self, _: u32) {}
+    fn class(&mut self, _: u8) {}
     #[inline(always)]
     fn feed(&mut self, _: &str) {}
 }
@@ -267,7 +273,7 @@ impl LangCounts {
     }
 
     #[inline]
-    fn class(&mut self, class: u8) {
+    fn count(&mut self, class: u8) {
         if class == APOS as u8 {
             if self.prev_og {
                 self.seen |= 1 << UZL;
@@ -335,8 +341,8 @@ impl Letters for LangCounts {
     }
 
     #[inline]
-    fn two_bytes(&mut self, cp: u32) {
-        self.class(self.table[cp as usize & (TABLE_LIMIT - 1)]);
+    fn class(&mut self, class: u8) {
+        self.count(class);
     }
 
     fn feed(&mut self, text: &str) {
@@ -374,12 +380,12 @@ impl Letters for LangCounts {
             if b < 0xE0 {
                 let cp = (u32::from(b & 0x1F) << 6) | u32::from(bytes[i + 1] & 0x3F);
                 i += 2;
-                self.two_bytes(cp);
+                self.count(self.table[cp as usize & (TABLE_LIMIT - 1)]);
                 continue;
             }
             let c = text[i..].chars().next().unwrap_or(' ');
             i += c.len_utf8();
-            self.class(match Script::of(c) {
+            self.count(match Script::of(c) {
                 Script::Latin => LAT as u8,
                 Script::Cyrillic => CYR as u8,
                 Script::Arabic => ARB as u8,

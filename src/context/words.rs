@@ -32,9 +32,20 @@ impl Words {
         let mut words = Vec::new();
         let mut sentence = 0u32;
         let mut start = None;
-        for (i, c) in t.char_indices() {
-            if is_alnum(c) || (c == '\'' && start.is_some()) {
+        let bytes = t.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // ASCII inline; other chars decoded
+            let (alnum, c, len) = match bytes[i] {
+                b if b < 0x80 => (b.is_ascii_alphanumeric(), char::from(b), 1),
+                _ => {
+                    let c = t[i..].chars().next().unwrap_or(' ');
+                    (is_alnum(c), c, c.len_utf8())
+                }
+            };
+            if alnum || (c == '\'' && start.is_some()) {
                 start.get_or_insert(i);
+                i += len;
                 continue;
             }
             if let Some(s) = start.take() {
@@ -43,6 +54,7 @@ impl Words {
             if is_sentence_end(c) {
                 sentence += 1;
             }
+            i += len;
         }
         if let Some(s) = start {
             words.push((s, t.len(), sentence));
@@ -65,13 +77,20 @@ impl Words {
 }
 
 /// Quotation spans of a folded text: « », “ ”, „ “, ‹ ›, 「 」 and straight quotes.
+///
+/// Only the bytes that can start a quotation mark are visited one by one (`"`, `'`, and the
+/// lead bytes of the others); the text between them is skipped a stretch at a time.
 pub(super) fn quote_spans(t: &str) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
     let mut open: Vec<(char, usize)> = Vec::new();
-    let mut prev = ' ';
-    let mut it = t.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        let next = it.peek().map_or(' ', |&(_, n)| n);
+    let bytes = t.as_bytes();
+    let mut i = 0;
+    while let Some(off) = bytes[i..]
+        .iter()
+        .position(|&b| matches!(b, b'"' | b'\'' | 0xC2 | 0xE2 | 0xE3))
+    {
+        i += off;
+        let c = t[i..].chars().next().unwrap_or(' ');
         let closer = match c {
             '«' => Some('»'),
             '“' => Some('”'),
@@ -79,7 +98,12 @@ pub(super) fn quote_spans(t: &str) -> Vec<Range<usize>> {
             '‹' => Some('›'),
             '「' => Some('」'),
             '"' => Some('"'),
-            '\'' if !(is_alnum(prev) && is_alnum(next)) => Some('\''),
+            '\'' => {
+                // an apostrophe between letters is not a quotation mark
+                let prev = t[..i].chars().next_back().unwrap_or(' ');
+                let next = t[i + 1..].chars().next().unwrap_or(' ');
+                (!(is_alnum(prev) && is_alnum(next))).then_some('\'')
+            }
             _ => None,
         };
         if let Some(pos) = open
@@ -94,7 +118,7 @@ pub(super) fn quote_spans(t: &str) -> Vec<Range<usize>> {
                 open.push((close, i));
             }
         }
-        prev = c;
+        i += c.len_utf8();
     }
     spans
 }

@@ -24,7 +24,7 @@ fn is_spacer(c: char) -> bool {
 }
 
 /// Longest spacer run between two spaced letters, in characters.
-const MAX_SPACER_RUN: usize = 3;
+pub(super) const MAX_SPACER_RUN: usize = 3;
 /// Most spaced letters joined into one word; a longer run is folded in several words.
 const MAX_SPACED_LETTERS: usize = 512;
 

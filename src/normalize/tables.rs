@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 use super::DataError;
-use crate::script::{is_alnum, Script, SCRIPTS};
+use crate::script::{is_alnum, lang_class, Script, SCRIPTS};
 
 /// Code points below this are folded through the dense table.
 pub(crate) const DENSE_LIMIT: u32 = 0x0800;
@@ -54,40 +54,52 @@ pub(crate) fn is_ignorable(c: char) -> bool {
 }
 
 /// Everything the fast path needs to know about one character of the dense range, packed
-/// into one word: its one-char fold (if it has one) and its classes.
+/// into one word: its one-char fold (if it has one), its classes, and its class for the
+/// language guess.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Info(u32);
+pub(crate) struct Info(u64);
 
 impl Info {
-    const CHAR_MASK: u32 = 0x1F_FFFF;
+    const CHAR_MASK: u64 = 0x1F_FFFF;
     /// The fold is exactly one char (Keep or Char).
-    pub(crate) const SINGLE: u32 = 1 << 21;
+    pub(crate) const SINGLE: u64 = 1 << 21;
     /// The folded char has the byte length of the original.
-    pub(crate) const SAME_LEN: u32 = 1 << 22;
+    pub(crate) const SAME_LEN: u64 = 1 << 22;
     /// The original char is alphanumeric.
-    pub(crate) const ALNUM: u32 = 1 << 23;
+    pub(crate) const ALNUM: u64 = 1 << 23;
     /// The folded char is alphabetic.
-    pub(crate) const F_ALPHA: u32 = 1 << 24;
+    pub(crate) const F_ALPHA: u64 = 1 << 24;
     /// The folded char is alphanumeric.
-    pub(crate) const F_ALNUM: u32 = 1 << 25;
-    const SCRIPT_SHIFT: u32 = 26;
+    pub(crate) const F_ALNUM: u64 = 1 << 25;
+    const SCRIPT_SHIFT: u64 = 26;
+    /// The script bits (see [`Info::script_bits`]).
+    const SCRIPT_MASK: u64 = 7 << Self::SCRIPT_SHIFT;
     /// The original char belongs to a word (`Normalizer::is_word_char`: alphanumeric, a
     /// leetspeak symbol, a combining mark or an invisible character).
-    pub(crate) const WORD: u32 = 1 << 29;
+    pub(crate) const WORD: u64 = 1 << 29;
     /// The original char is a combining mark (`Fold::Mark`).
-    pub(crate) const MARK: u32 = 1 << 30;
+    pub(crate) const MARK: u64 = 1 << 30;
     /// The original char is invisible (`Fold::Ignore`).
-    pub(crate) const IGNORE: u32 = 1 << 31;
+    pub(crate) const IGNORE: u64 = 1 << 31;
+    /// The char folds to itself (`Fold::Keep`).
+    pub(crate) const KEEP: u64 = 1 << 32;
+    const LANG_SHIFT: u64 = 40;
 
     /// The one-char fold (meaningful with `SINGLE`).
     #[inline]
     pub(crate) fn folded(self) -> char {
-        char::from_u32(self.0 & Self::CHAR_MASK).unwrap_or('\u{FFFD}')
+        char::from_u32((self.0 & Self::CHAR_MASK) as u32).unwrap_or('\u{FFFD}')
     }
 
     #[inline]
-    pub(crate) fn has(self, flags: u32) -> bool {
+    pub(crate) fn has(self, flags: u64) -> bool {
         self.0 & flags == flags
+    }
+
+    /// Whether the flags of `mask` are exactly those of `want`.
+    #[inline]
+    pub(crate) fn is(self, mask: u64, want: u64) -> bool {
+        self.0 & mask == want
     }
 
     /// Script of the folded char, as an index into `SCRIPTS`.
@@ -95,13 +107,25 @@ impl Info {
     pub(crate) fn script(self) -> Script {
         SCRIPTS[((self.0 >> Self::SCRIPT_SHIFT) & 7) as usize]
     }
+
+    /// The script of the folded char as bits, for comparing two chars' scripts.
+    #[inline]
+    pub(crate) fn script_bits(self) -> u64 {
+        self.0 & Self::SCRIPT_MASK
+    }
+
+    /// The char's class for the language guess (`script::lang_class`).
+    #[inline]
+    pub(crate) fn lang_class(self) -> u8 {
+        (self.0 >> Self::LANG_SHIFT) as u8
+    }
 }
 
 /// Tables shared by every [`Normalizer`](super::Normalizer).
 #[derive(Debug)]
 pub(crate) struct Tables {
     dense: Vec<Fold>,
-    info: Vec<Info>,
+    info: Box<[Info; DENSE_LIMIT as usize]>,
     letters: HashMap<char, Box<str>>,
     /// Original char → (as a Latin letter, as a Cyrillic letter).
     confusables: HashMap<char, (Option<char>, Option<char>)>,
@@ -186,7 +210,7 @@ impl Tables {
         }
         let mut tables = Tables {
             dense: Vec::new(),
-            info: Vec::new(),
+            info: Box::new([Info::default(); DENSE_LIMIT as usize]),
             letters: letter_map,
             confusables: conf,
             leet: leet_table,
@@ -194,11 +218,12 @@ impl Tables {
         tables.dense = (0..DENSE_LIMIT)
             .map(|cp| char::from_u32(cp).map_or(Fold::Keep, |c| tables.compute(c)))
             .collect();
-        tables.info = (0..DENSE_LIMIT)
+        let info: Vec<Info> = (0..DENSE_LIMIT)
             .map(|cp| {
                 let Some(c) = char::from_u32(cp) else {
                     return Info::default();
                 };
+                let lang = u64::from(lang_class(cp)) << Info::LANG_SHIFT;
                 let leet = cp < 128 && {
                     let (lat, cyr) = tables.leet[cp as usize];
                     lat.is_some() || cyr.is_some()
@@ -221,14 +246,18 @@ impl Tables {
                             _ => 0,
                         };
                         let alnum = if c.is_alphanumeric() { Info::ALNUM } else { 0 };
-                        return Info(word | kind | alnum);
+                        return Info(word | kind | alnum | lang);
                     }
                 };
                 let script = SCRIPTS
                     .iter()
                     .position(|s| *s == Script::of(f))
-                    .unwrap_or(4) as u32;
-                let mut bits = (f as u32) | Info::SINGLE | word | (script << Info::SCRIPT_SHIFT);
+                    .unwrap_or(4) as u64;
+                let mut bits =
+                    u64::from(f) | Info::SINGLE | word | lang | (script << Info::SCRIPT_SHIFT);
+                if f == c {
+                    bits |= Info::KEEP;
+                }
                 if f.len_utf8() == c.len_utf8() {
                     bits |= Info::SAME_LEN;
                 }
@@ -244,6 +273,7 @@ impl Tables {
                 Info(bits)
             })
             .collect();
+        tables.info.copy_from_slice(&info);
         Ok(tables)
     }
 
@@ -279,7 +309,13 @@ impl Tables {
     /// The packed classes of a char below [`DENSE_LIMIT`].
     #[inline]
     pub(crate) fn info(&self, cp: u32) -> Info {
-        self.info[cp as usize]
+        self.info[cp as usize & (DENSE_LIMIT as usize - 1)]
+    }
+
+    /// The whole dense table of [`Info`]s, for loops that look up every char.
+    #[inline]
+    pub(crate) fn infos(&self) -> &[Info; DENSE_LIMIT as usize] {
+        &self.info
     }
 
     /// The fold of `c`: a table lookup for common scripts.
