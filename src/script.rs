@@ -161,6 +161,24 @@ pub(crate) fn lang_class(cp: u32) -> u8 {
     lang_table().get(cp as usize).copied().unwrap_or(NONE)
 }
 
+/// For the fast fold, which counts a word's letters at once: whether a char of class `class`
+/// whose fold is in `folded` (alphabetic or not) counts as the fold says, a letter of that
+/// script (or, not alphabetic, as nothing), and if so the marker bits it sets (see
+/// [`LangCounts`]).
+pub(crate) fn regular_class(class: u8, folded: Script, alphabetic: bool) -> Option<u16> {
+    if !alphabetic {
+        return (class == NONE).then_some(0);
+    }
+    let counter = match folded {
+        Script::Latin => LAT,
+        Script::Cyrillic => CYR,
+        Script::Arabic => ARB,
+        _ => return None,
+    };
+    (class != NONE && class != APOS as u8 && usize::from(class & 0x0F) == counter)
+        .then(|| 1u16 << (class >> 4))
+}
+
 /// Per char below `TABLE_LIMIT`: low nibble the script counter, high nibble a marker counter
 /// (0 = none); `NONE` for non-letters; `APOS` for apostrophes that follow Uzbek o/g.
 fn lang_table() -> &'static [u8; TABLE_LIMIT] {
@@ -235,6 +253,10 @@ pub(crate) trait Letters: Copy {
     fn class(&mut self, class: u8);
     /// A piece of text.
     fn feed(&mut self, text: &str);
+    /// A word of `letters` letters whose folds are all of `script` and whose chars are all
+    /// regular (`regular_class`), setting the marker bits `seen`; `og` says whether its last
+    /// char is an ASCII `o` or `g`.
+    fn word(&mut self, script: Script, letters: usize, seen: u16, og: bool);
 }
 
 impl Letters for () {
@@ -244,6 +266,8 @@ impl Letters for () {
     fn class(&mut self, _: u8) {}
     #[inline(always)]
     fn feed(&mut self, _: &str) {}
+    #[inline(always)]
+    fn word(&mut self, _: Script, _: usize, _: u16, _: bool) {}
 }
 
 /// The letter counts behind [`guess_lang`]: letters per script, a bit per marker letter seen
@@ -343,6 +367,19 @@ impl Letters for LangCounts {
     #[inline]
     fn class(&mut self, class: u8) {
         self.count(class);
+    }
+
+    #[inline]
+    fn word(&mut self, script: Script, letters: usize, seen: u16, og: bool) {
+        match script {
+            Script::Latin => self.lat += letters,
+            Script::Cyrillic => self.cyr += letters,
+            Script::Arabic => self.arb += letters,
+            // regular letters are of these three scripts; a word of digits has none
+            _ => {}
+        }
+        self.seen |= u32::from(seen);
+        self.prev_og = og;
     }
 
     fn feed(&mut self, text: &str) {

@@ -155,19 +155,21 @@ impl Normalizer {
             None
         };
         // what a letter or digit of a simple word is: alphanumeric, one char of its own length,
-        // neither a mark nor invisible (some of those are alphabetic: harakat, tatweel)
-        const TEXT: u64 = Info::ALNUM | Info::SINGLE | Info::F_ALNUM | Info::SAME_LEN;
+        // neither a mark nor invisible (some of those are alphabetic: harakat, tatweel), and
+        // counted by the language guess as its fold says (the word is counted at once)
+        const TEXT: u64 =
+            Info::ALNUM | Info::SINGLE | Info::F_ALNUM | Info::SAME_LEN | Info::REGULAR;
         const TEXT_MASK: u64 = TEXT | Info::MARK | Info::IGNORE;
         let mut j = start;
         let mut script = 0;
         let (mut n_letters, mut digits) = (0usize, 0usize);
         let (mut p1, mut p2) = (u64::MAX, u64::MAX);
+        let mut seen = 0u16;
         // the original start and byte length of the last char, for marks that follow it
         let mut last = (start, 0usize);
-        while j < bytes.len() {
-            if j - start >= MAX_WORD_BYTES {
-                return bail(out, st, letters);
-            }
+        // a word of MAX_WORD_BYTES or more goes to the word pass in pieces (`word_end`)
+        let limit = bytes.len().min(start + MAX_WORD_BYTES);
+        while j < limit {
             let b = bytes[j];
             let (info, len) = if b < 0x80 {
                 let info = infos[usize::from(b)];
@@ -229,6 +231,7 @@ impl Normalizer {
                 }
                 script = s;
                 n_letters += 1;
+                seen |= info.seen();
                 p2 = p1;
                 p1 = f;
             } else {
@@ -239,22 +242,22 @@ impl Normalizer {
                 p2 = p1;
                 p1 = u64::MAX;
             }
-            if len == 1 {
-                letters.ascii(b);
-            } else {
-                letters.class(info.lang_class());
-            }
             if !info.has(Info::KEEP) {
                 st.write(text, j, len, info.folded(), out);
             }
             last = (j, len);
             j += len;
         }
+        if j >= limit && j < bytes.len() {
+            return bail(out, st, letters);
+        }
         // a single letter may start a spaced-out run (`spaced.rs`), unless what follows it
         // cannot continue one
         if n_letters == 1 && !self.ends_no_spaced_run(bytes, j) {
             return bail(out, st, letters);
         }
+        let og = bytes[j - 1] < 0x80 && matches!(bytes[j - 1] | 0x20, b'o' | b'g');
+        letters.word(Info::script_of_bits(script), n_letters, seen, og);
         Some(j)
     }
 

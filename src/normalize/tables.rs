@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 use super::DataError;
-use crate::script::{is_alnum, lang_class, Script, SCRIPTS};
+use crate::script::{is_alnum, lang_class, regular_class, Script, SCRIPTS};
 
 /// Code points below this are folded through the dense table.
 pub(crate) const DENSE_LIMIT: u32 = 0x0800;
@@ -83,7 +83,11 @@ impl Info {
     pub(crate) const IGNORE: u64 = 1 << 31;
     /// The char folds to itself (`Fold::Keep`).
     pub(crate) const KEEP: u64 = 1 << 32;
+    /// The language guess counts the char as its fold says (`script::regular_class`); the
+    /// marker bits it sets are above `SEEN_SHIFT`.
+    pub(crate) const REGULAR: u64 = 1 << 33;
     const LANG_SHIFT: u64 = 40;
+    const SEEN_SHIFT: u64 = 48;
 
     /// The one-char fold (meaningful with `SINGLE`).
     #[inline]
@@ -114,10 +118,22 @@ impl Info {
         self.0 & Self::SCRIPT_MASK
     }
 
+    /// The script that [`script_bits`](Self::script_bits) stand for.
+    #[inline]
+    pub(crate) fn script_of_bits(bits: u64) -> Script {
+        SCRIPTS[((bits >> Self::SCRIPT_SHIFT) & 7) as usize]
+    }
+
     /// The char's class for the language guess (`script::lang_class`).
     #[inline]
     pub(crate) fn lang_class(self) -> u8 {
         (self.0 >> Self::LANG_SHIFT) as u8
+    }
+
+    /// The marker bits a `REGULAR` char sets in the language guess.
+    #[inline]
+    pub(crate) fn seen(self) -> u16 {
+        (self.0 >> Self::SEEN_SHIFT) as u16
     }
 }
 
@@ -257,6 +273,10 @@ impl Tables {
                     u64::from(f) | Info::SINGLE | word | lang | (script << Info::SCRIPT_SHIFT);
                 if f == c {
                     bits |= Info::KEEP;
+                }
+                if let Some(seen) = regular_class(lang_class(cp), Script::of(f), f.is_alphabetic())
+                {
+                    bits |= Info::REGULAR | (u64::from(seen) << Info::SEEN_SHIFT);
                 }
                 if f.len_utf8() == c.len_utf8() {
                     bits |= Info::SAME_LEN;
