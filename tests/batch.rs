@@ -43,8 +43,8 @@ fn every_record_gives_one_record_in_order_whatever_the_chunk_size() {
         );
     }
     assert_eq!(run(&input, &opts, Runner::new().max_bytes(1)), whole);
-    // reading and writing overlap the tagging on a pool of one thread as on two; called from
-    // inside a pool's worker, the run does not overlap: the same records either way
+    // reading and writing overlap the tagging on a pool of two threads, not on one, nor when
+    // called from inside a pool's worker: the same records either way
     for threads in [1, 2] {
         let pool = std::sync::Arc::new(
             rayon::ThreadPoolBuilder::new()
@@ -249,4 +249,50 @@ fn progress_counts_records_and_bytes() {
         })
         .unwrap();
     assert_eq!(seen, vec![(2, 6), (3, 10)]);
+}
+
+/// A sink of records (no encoder): the runner hands it records, not bytes.
+struct Collect(Vec<tahrid::Record>);
+
+impl tahrid::batch::Sink for Collect {
+    fn write_chunk(&mut self, records: &[tahrid::Record]) -> io::Result<()> {
+        self.0.extend_from_slice(records);
+        Ok(())
+    }
+    fn finish(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_sink_of_records_gets_every_record_in_order_on_any_pool() {
+    let lines = ReadOptions {
+        format: Format::Lines,
+        ..Default::default()
+    };
+    let input: String = (0..40)
+        .map(|i| format!("line {i} kill the rafidah\n"))
+        .collect();
+    let expected = run(input.as_bytes(), &lines, Runner::new());
+    for threads in [1, 2] {
+        let pool = std::sync::Arc::new(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap(),
+        );
+        let mut reader = Reader::new("input", input.as_bytes(), &lines);
+        let mut sink = Collect(Vec::new());
+        Runner::new()
+            .max_records(7)
+            .pool(pool)
+            .run(&Tagger::default(), &mut reader, &mut sink, |_| {})
+            .unwrap();
+        let got: Vec<Value> = sink
+            .0
+            .iter()
+            .map(|r| serde_json::to_value(r).unwrap())
+            .collect();
+        assert_eq!(got, expected, "{threads} threads");
+    }
 }

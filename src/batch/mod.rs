@@ -37,10 +37,10 @@
 //! # Chunks
 //! A [`Runner`] reads records into a chunk of at most [`Runner::max_records`] records and
 //! [`Runner::max_bytes`] bytes of text, tags the chunk in parallel on rayon's global pool or the
-//! one given with [`Runner::pool`], and writes the chunk's records in input order. Reading and
-//! writing overlap the tagging: while the pool tags one chunk, the calling thread writes the
-//! chunk before it and reads the chunk after it. Memory is bounded by three chunks, whatever
-//! the input's size.
+//! one given with [`Runner::pool`], and writes the chunk's records in input order. On a pool
+//! of two threads or more, reading and writing overlap the tagging: while the pool tags one
+//! chunk, the calling thread writes the chunk before it and reads the chunk after it. Memory
+//! is bounded by three chunks, whatever the input's size.
 //!
 //! # Sources and sinks
 //! A [`Runner`] reads from any [`Source`] and writes to any [`Sink`]. The crate has a
@@ -65,7 +65,7 @@ mod write;
 pub mod parquet;
 
 pub use read::{Format, Item, ReadError, ReadOptions, Reader, Source};
-pub use write::{Sink, Writer};
+pub use write::{Encoder, Sink, Writer};
 
 /// Why a batch run stopped.
 #[derive(Debug, thiserror::Error)]
@@ -149,10 +149,12 @@ impl Runner {
     /// sink is not finished: several sources can run into one sink, and the caller calls
     /// [`Sink::finish`] after the last.
     ///
-    /// The calling thread reads and writes while the pool tags: chunk *k* is tagged while the
-    /// records of chunk *k − 1* are written and chunk *k + 1* is read, so reading, parsing and
-    /// serializing overlap the tagging instead of adding to it. Called from inside a rayon
-    /// pool's worker, where waiting on the pool could deadlock, the run does not overlap.
+    /// With a pool of two threads or more, the calling thread reads and writes while the pool
+    /// tags: chunk *k* is tagged while the records of chunk *k − 1* are written and chunk
+    /// *k + 1* is read, so reading, parsing and serializing overlap the tagging instead of
+    /// adding to it. With one thread (a run meant to use one core), and when called from
+    /// inside a rayon pool's worker (where waiting on the pool could deadlock), the run reads,
+    /// tags and writes in turn.
     pub fn run<S: Source + ?Sized, K: Sink + ?Sized>(
         &self,
         tagger: &Tagger,
@@ -160,7 +162,12 @@ impl Runner {
         writer: &mut K,
         progress: impl FnMut(Progress),
     ) -> Result<(), RunError> {
-        if rayon::current_thread_index().is_some() {
+        let threads = self
+            .pool
+            .as_ref()
+            .map_or_else(rayon::current_num_threads, |p| p.current_num_threads());
+        // one tagging thread means one thread in all; inside a worker, waiting could deadlock
+        if threads < 2 || rayon::current_thread_index().is_some() {
             return self.run_serial(tagger, reader, writer, progress);
         }
         match &self.pool {
@@ -207,16 +214,38 @@ impl Runner {
         mut progress: impl FnMut(Progress),
     ) -> Result<(), RunError> {
         let mut written = 0u64;
+        // a sink that takes encoded records gets them encoded on the tagging threads
+        let encoder = writer.encoder();
         // the chunk being tagged: where its records will arrive, and the bytes read up to its
         // end (what progress reports once it is written)
-        let mut pending: Option<(mpsc::Receiver<Vec<Record>>, u64)> = None;
+        let mut pending: Option<(mpsc::Receiver<Tagged>, u64)> = None;
         loop {
             let (chunk, end, failure) = self.read_chunk(reader);
             let bytes = reader.bytes_read();
             let next = (!chunk.is_empty()).then(|| {
                 let (tx, rx) = mpsc::sync_channel(1);
                 scope.spawn(move |_| {
-                    let out: Vec<Record> = chunk.into_par_iter().map(|i| i.tag(tagger)).collect();
+                    let out = match encoder {
+                        Some(encode) => {
+                            let n = chunk.len() as u64;
+                            // pieces of consecutive records, in input order
+                            let pieces = chunk
+                                .into_par_iter()
+                                .fold(
+                                    || Ok(Vec::new()),
+                                    |piece: io::Result<Vec<u8>>, item| {
+                                        let mut buf = piece?;
+                                        encode(&item.tag(tagger), &mut buf)?;
+                                        Ok(buf)
+                                    },
+                                )
+                                .collect();
+                            Tagged::Encoded(pieces, n)
+                        }
+                        None => {
+                            Tagged::Records(chunk.into_par_iter().map(|i| i.tag(tagger)).collect())
+                        }
+                    };
                     // the receiver is gone only if the run already failed
                     let _ = tx.send(out);
                 });
@@ -279,14 +308,31 @@ impl Runner {
     }
 }
 
+/// A chunk's output from the tagging threads: records, or (for a sink with an encoder) the
+/// records' bytes in pieces, with the number of records.
+enum Tagged {
+    Records(Vec<Record>),
+    Encoded(Vec<io::Result<Vec<u8>>>, u64),
+}
+
 /// Waits for a tagged chunk and writes it; returns its number of records.
 fn write_tagged<K: Sink + ?Sized>(
-    rx: mpsc::Receiver<Vec<Record>>,
+    rx: mpsc::Receiver<Tagged>,
     writer: &mut K,
 ) -> Result<u64, RunError> {
     let out = rx
         .recv()
         .map_err(|_| io::Error::other("a tagging job stopped without its records"))?;
-    writer.write_chunk(&out)?;
-    Ok(out.len() as u64)
+    match out {
+        Tagged::Records(records) => {
+            writer.write_chunk(&records)?;
+            Ok(records.len() as u64)
+        }
+        Tagged::Encoded(pieces, n) => {
+            for piece in pieces {
+                writer.write_encoded(&piece?)?;
+            }
+            Ok(n)
+        }
+    }
 }

@@ -14,6 +14,31 @@ pub trait Sink {
     fn write_chunk(&mut self, records: &[Record]) -> io::Result<()>;
     /// Completes the output (flushes a buffer, writes a file's footer). Called once, last.
     fn finish(&mut self) -> io::Result<()>;
+    /// For a sink that writes every record as bytes of its own (as JSON lines do): how to
+    /// encode one record. A runner then encodes records on the tagging threads and hands the
+    /// sink their bytes ([`write_encoded`](Sink::write_encoded)) instead of the records.
+    /// `None` (the default) means records.
+    fn encoder(&self) -> Option<Encoder> {
+        None
+    }
+    /// Writes records encoded by [`encoder`](Sink::encoder), in input order. Called only
+    /// on sinks that return an encoder; the default refuses.
+    fn write_encoded(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let _ = bytes;
+        Err(io::Error::other(
+            "this sink takes records, not encoded bytes",
+        ))
+    }
+}
+
+/// Appends the bytes of one record to a buffer (see [`Sink::encoder`]).
+pub type Encoder = fn(&Record, &mut Vec<u8>) -> io::Result<()>;
+
+/// A record as one JSON line: the encoding of [`Writer`].
+fn json_line(record: &Record, buf: &mut Vec<u8>) -> io::Result<()> {
+    serde_json::to_writer(&mut *buf, record).map_err(io::Error::from)?;
+    buf.push(b'\n');
+    Ok(())
 }
 
 /// Writes records as JSON lines, one per line, serialized through one reused buffer.
@@ -43,8 +68,7 @@ impl<W: Write> Writer<W> {
     /// Writes one record and its line end.
     pub fn write(&mut self, record: &Record) -> io::Result<()> {
         self.buf.clear();
-        serde_json::to_writer(&mut self.buf, record).map_err(io::Error::from)?;
-        self.buf.push(b'\n');
+        json_line(record, &mut self.buf)?;
         self.out.write_all(&self.buf)
     }
 
@@ -66,5 +90,13 @@ impl<W: Write> Sink for Writer<W> {
 
     fn finish(&mut self) -> io::Result<()> {
         self.flush()
+    }
+
+    fn encoder(&self) -> Option<Encoder> {
+        Some(json_line)
+    }
+
+    fn write_encoded(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.out.write_all(bytes)
     }
 }
