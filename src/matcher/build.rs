@@ -17,7 +17,7 @@
 //! DFA on request up to [`MAX_DFA_PATTERNS`].
 use std::collections::{HashMap, HashSet};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{dfa, nfa, MatchKind};
 
 use crate::lexicon::{Lang, Lexicon};
 use crate::normalize::Normalizer;
@@ -79,10 +79,20 @@ pub(super) struct Require {
 #[derive(Debug)]
 pub(crate) struct AutomatonError(pub(crate) String);
 
+/// The Aho-Corasick automaton over every pattern, driven by `find.rs` one byte at a time
+/// through aho-corasick's `Automaton` trait (every match of a state handled in one step).
+#[derive(Debug)]
+pub(super) enum Automaton {
+    /// A DFA: one table lookup per byte ([`TaggerBuilder::dfa`](crate::TaggerBuilder::dfa)).
+    Dfa(dfa::DFA),
+    /// A contiguous NFA: quicker to build, slower to scan.
+    Nfa(nfa::contiguous::NFA),
+}
+
 /// The compiled matcher.
 #[derive(Debug)]
 pub(crate) struct Matcher {
-    pub(super) ac: AhoCorasick,
+    pub(super) ac: Automaton,
     pub(super) owners: Vec<Vec<Owner>>,
     /// Folded pattern length in chars, per pattern.
     pub(super) pattern_chars: Vec<usize>,
@@ -234,16 +244,21 @@ impl Matcher {
         // A DFA scans about twice as fast as the contiguous NFA but takes several times longer
         // to build and more memory; it is opt-in (`TaggerBuilder::dfa`), and never past
         // `MAX_DFA_PATTERNS`, where its memory grows quickly.
-        let kind = if dfa && patterns.len() <= MAX_DFA_PATTERNS {
-            Some(AhoCorasickKind::DFA)
+        let ac = if dfa && patterns.len() <= MAX_DFA_PATTERNS {
+            dfa::DFA::builder()
+                .match_kind(MatchKind::Standard)
+                // the scan in `find.rs` uses no prefilter
+                .prefilter(false)
+                .build(&patterns)
+                .map(Automaton::Dfa)
         } else {
-            Some(AhoCorasickKind::ContiguousNFA)
-        };
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .kind(kind)
-            .build(&patterns)
-            .map_err(|e| AutomatonError(e.to_string()))?;
+            nfa::contiguous::NFA::builder()
+                .match_kind(MatchKind::Standard)
+                .prefilter(false)
+                .build(&patterns)
+                .map(Automaton::Nfa)
+        }
+        .map_err(|e| AutomatonError(e.to_string()))?;
         Ok(Matcher {
             ac,
             pattern_chars: patterns.iter().map(|p| p.chars().count()).collect(),

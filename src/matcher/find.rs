@@ -18,7 +18,9 @@
 use std::ops::Range;
 
 use super::boundaries::{hashtag_span, scan_back, scan_forward};
-use super::build::{Class, Matcher, Owner, MIN_INNER_LEN, NO_EXTRA};
+use aho_corasick::Anchored;
+
+use super::build::{Automaton, Class, Matcher, Owner, MIN_INNER_LEN, NO_EXTRA};
 use crate::lexicon::Lang;
 use crate::script::{is_alpha, Script};
 
@@ -53,9 +55,7 @@ impl Matcher {
         extra: &mut Vec<(u32, Range<usize>)>,
     ) -> Vec<RawHit> {
         let mut hits: Vec<RawHit> = Vec::new();
-        for m in self.ac.find_overlapping_iter(folded) {
-            let (s, e) = (m.start(), m.end());
-            let pat = m.pattern().as_usize();
+        let mut occurrence = |pat: usize, s: usize, e: usize| {
             if self.extra_of[pat] != NO_EXTRA {
                 extra.push((self.extra_of[pat], s..e));
             }
@@ -96,6 +96,10 @@ impl Matcher {
                     });
                 }
             }
+        };
+        match &self.ac {
+            Automaton::Dfa(dfa) => scan(dfa, folded.as_bytes(), &mut occurrence),
+            Automaton::Nfa(nfa) => scan(nfa, folded.as_bytes(), &mut occurrence),
         }
         resolve(&mut hits);
         hits
@@ -128,6 +132,43 @@ impl Matcher {
             }
         }
         None
+    }
+}
+
+/// Runs `aut` over `hay` and calls `each(pattern, start, end)` for every occurrence of every
+/// pattern, overlapping ones included, in the order of aho-corasick's overlapping search: by
+/// end, then by the match state's order. The loop is that search's, without its iterator:
+/// every match of a state is handled in one step, so frequent short patterns (cue words such
+/// as `لا` or `не` inside longer words) cost a few instructions each, not a call.
+fn scan<A: aho_corasick::automaton::Automaton>(
+    aut: &A,
+    hay: &[u8],
+    each: &mut impl FnMut(usize, usize, usize),
+) {
+    let Ok(mut sid) = aut.start_state(Anchored::No) else {
+        // every automaton here is built for unanchored searches
+        return;
+    };
+    let mut report = |sid, end: usize| {
+        for k in 0..aut.match_len(sid) {
+            let pat = aut.match_pattern(sid, k);
+            each(pat.as_usize(), end - aut.pattern_len(pat), end);
+        }
+    };
+    // an empty pattern matches before the first byte (the lexicon has none; kept exact)
+    if aut.is_match(sid) {
+        report(sid, 0);
+    }
+    for (i, &b) in hay.iter().enumerate() {
+        sid = aut.next_state(Anchored::No, sid, b);
+        if aut.is_special(sid) {
+            if aut.is_dead(sid) {
+                return;
+            }
+            if aut.is_match(sid) {
+                report(sid, i + 1);
+            }
+        }
     }
 }
 
