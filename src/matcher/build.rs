@@ -13,9 +13,11 @@
 //! for phrases, run together or joined by underscores as hashtags write them. Identical
 //! folded forms become one pattern, and each pattern keeps its [`Owner`]s: the (entry,
 //! language) pairs it stands for, added entry by entry so that one entry's owners are
-//! contiguous. One Aho-Corasick automaton is built over all patterns: a contiguous NFA, or a
-//! DFA on request up to [`MAX_DFA_PATTERNS`].
+//! contiguous. One Aho-Corasick automaton is built over all patterns: a contiguous NFA at
+//! once, and on request (up to [`MAX_DFA_PATTERNS`]) a DFA on a background thread, which
+//! takes over the scans when it is ready.
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{dfa, nfa, MatchKind};
 
@@ -79,14 +81,54 @@ pub(super) struct Require {
 #[derive(Debug)]
 pub(crate) struct AutomatonError(pub(crate) String);
 
-/// The Aho-Corasick automaton over every pattern, driven by `find.rs` one byte at a time
+/// The Aho-Corasick automata over every pattern, driven by `find.rs` one byte at a time
 /// through aho-corasick's `Automaton` trait (every match of a state handled in one step).
+///
+/// A contiguous NFA is built at once; a DFA, when asked for, is compiled from the same
+/// non-contiguous NFA on a background thread and used from the moment it is ready. Both give
+/// the same occurrences in the same order, so which one scans a text changes its speed only.
 #[derive(Debug)]
-pub(super) enum Automaton {
-    /// A DFA: one table lookup per byte ([`TaggerBuilder::dfa`](crate::TaggerBuilder::dfa)).
-    Dfa(dfa::DFA),
-    /// A contiguous NFA: quicker to build, slower to scan.
-    Nfa(nfa::contiguous::NFA),
+pub(super) struct Automaton {
+    pub(super) nfa: nfa::contiguous::NFA,
+    pub(super) dfa: Arc<OnceLock<dfa::DFA>>,
+}
+
+impl Automaton {
+    /// Builds the NFA, and starts the DFA's build if `dfa`.
+    fn build(patterns: &[String], dfa: bool) -> Result<Automaton, AutomatonError> {
+        let err = |e: aho_corasick::BuildError| AutomatonError(e.to_string());
+        let nnfa = nfa::noncontiguous::NFA::builder()
+            .match_kind(MatchKind::Standard)
+            // the scan in `find.rs` uses no prefilter
+            .prefilter(false)
+            .build(patterns)
+            .map_err(err)?;
+        let nfa = nfa::contiguous::NFA::builder()
+            .build_from_noncontiguous(&nnfa)
+            .map_err(err)?;
+        let cell = Arc::new(OnceLock::new());
+        if dfa {
+            let (nnfa, ready) = (Arc::new(nnfa), Arc::clone(&cell));
+            let compile = move |nnfa: &nfa::noncontiguous::NFA| {
+                // a DFA that cannot be built leaves the NFA in charge
+                if let Ok(dfa) = dfa::DFA::builder().build_from_noncontiguous(nnfa) {
+                    let _ = ready.set(dfa);
+                }
+            };
+            let shared = Arc::clone(&nnfa);
+            let spawned = std::thread::Builder::new()
+                .name("tahrid-dfa".into())
+                .spawn({
+                    let compile = compile.clone();
+                    move || compile(&shared)
+                });
+            if spawned.is_err() {
+                // no threads here (a sandbox, a single-threaded target): build it now
+                compile(&nnfa);
+            }
+        }
+        Ok(Automaton { nfa, dfa: cell })
+    }
 }
 
 /// The compiled matcher.
@@ -241,24 +283,10 @@ impl Matcher {
             // the cue compiler merges identical folded phrases: one extra per pattern
             extra_of[pi] = xi;
         }
-        // A DFA scans about twice as fast as the contiguous NFA but takes several times longer
-        // to build and more memory; it is opt-in (`TaggerBuilder::dfa`), and never past
-        // `MAX_DFA_PATTERNS`, where its memory grows quickly.
-        let ac = if dfa && patterns.len() <= MAX_DFA_PATTERNS {
-            dfa::DFA::builder()
-                .match_kind(MatchKind::Standard)
-                // the scan in `find.rs` uses no prefilter
-                .prefilter(false)
-                .build(&patterns)
-                .map(Automaton::Dfa)
-        } else {
-            nfa::contiguous::NFA::builder()
-                .match_kind(MatchKind::Standard)
-                .prefilter(false)
-                .build(&patterns)
-                .map(Automaton::Nfa)
-        }
-        .map_err(|e| AutomatonError(e.to_string()))?;
+        // A DFA scans faster than the contiguous NFA but takes several times longer to build
+        // and much more memory; it is opt-in (`TaggerBuilder::dfa`), built in the background,
+        // and never past `MAX_DFA_PATTERNS`, where its memory grows quickly.
+        let ac = Automaton::build(&patterns, dfa && patterns.len() <= MAX_DFA_PATTERNS)?;
         Ok(Matcher {
             ac,
             pattern_chars: patterns.iter().map(|p| p.chars().count()).collect(),

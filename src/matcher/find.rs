@@ -20,7 +20,7 @@ use std::ops::Range;
 use super::boundaries::{hashtag_span, scan_back, scan_forward};
 use aho_corasick::Anchored;
 
-use super::build::{Automaton, Class, Matcher, Owner, MIN_INNER_LEN, NO_EXTRA};
+use super::build::{Class, Matcher, Owner, MIN_INNER_LEN, NO_EXTRA};
 use crate::lexicon::Lang;
 use crate::script::{is_alpha, Script};
 
@@ -97,9 +97,9 @@ impl Matcher {
                 }
             }
         };
-        match &self.ac {
-            Automaton::Dfa(dfa) => scan(dfa, folded.as_bytes(), &mut occurrence),
-            Automaton::Nfa(nfa) => scan(nfa, folded.as_bytes(), &mut occurrence),
+        match self.ac.dfa.get() {
+            Some(dfa) => scan(dfa, folded.as_bytes(), &mut occurrence),
+            None => scan(&self.ac.nfa, folded.as_bytes(), &mut occurrence),
         }
         resolve(&mut hits);
         hits
@@ -199,4 +199,62 @@ fn resolve(hits: &mut Vec<RawHit>) {
     }
     kept.sort_by_key(|h| (h.span.start, std::cmp::Reverse(h.span.end), h.entry));
     *hits = kept;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::Cues;
+    use crate::lexicon::Lexicon;
+    use crate::normalize::Normalizer;
+
+    /// Every text of the functional fixtures and the sample.
+    fn fixture_texts() -> Vec<String> {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+        let mut files: Vec<_> = std::fs::read_dir(format!("{root}/functional"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+            .collect();
+        files.push(format!("{root}/sample.jsonl").into());
+        let mut texts = Vec::new();
+        for f in files {
+            for line in std::fs::read_to_string(f).unwrap().lines() {
+                // the sample holds a broken line on purpose
+                let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+                    continue;
+                };
+                if let Some(t) = v["text"].as_str() {
+                    texts.push(t.to_string());
+                }
+            }
+        }
+        texts
+    }
+
+    #[test]
+    fn the_dfa_finds_what_the_nfa_finds_in_the_same_order() {
+        let n = Normalizer::default();
+        let cues = Cues::embedded();
+        let lexicon = Lexicon::embedded();
+        let nfa = Matcher::build(lexicon, &n, false, cues.patterns()).unwrap();
+        let dfa = Matcher::build(lexicon, &n, true, cues.patterns()).unwrap();
+        assert!(nfa.ac.dfa.get().is_none());
+        // the DFA is compiled in the background: wait for it (a minute at most)
+        let start = std::time::Instant::now();
+        while dfa.ac.dfa.get().is_none() {
+            assert!(start.elapsed().as_secs() < 60, "the DFA was never built");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let texts = fixture_texts();
+        assert!(texts.len() > 200);
+        for t in &texts {
+            let folded = n.fold_str(t);
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            let hits_a = nfa.find(&folded, None, &mut a);
+            let hits_b = dfa.find(&folded, None, &mut b);
+            assert_eq!(hits_a, hits_b, "{t}");
+            assert_eq!(a, b, "{t}");
+        }
+    }
 }
