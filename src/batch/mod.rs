@@ -38,9 +38,10 @@
 //! A [`Runner`] reads records into a chunk of at most [`Runner::max_records`] records and
 //! [`Runner::max_bytes`] bytes of text, tags the chunk in parallel on rayon's global pool or the
 //! one given with [`Runner::pool`], and writes the chunk's records in input order. On a pool
-//! of two threads or more, reading and writing overlap the tagging: while the pool tags one
-//! chunk, the calling thread writes the chunk before it and reads the chunk after it. Memory
-//! is bounded by three chunks, whatever the input's size.
+//! of two threads or more, reading and writing overlap the tagging: while the pool tags the
+//! next two chunks, the calling thread writes the chunk before them and reads the chunk after
+//! them, and JSON lines are encoded on the tagging threads. Memory is bounded by four chunks,
+//! whatever the input's size.
 //!
 //! # Sources and sinks
 //! A [`Runner`] reads from any [`Source`] and writes to any [`Sink`]. The crate has a
@@ -49,6 +50,7 @@
 //! (Spark, pandas, Polars, DuckDB). A source of your own implements [`Source::next_item`] and
 //! turns what it cannot read into [`Item::Bad`], so that every record still yields one output
 //! record.
+use std::collections::VecDeque;
 use std::io;
 use std::sync::{mpsc, Arc};
 
@@ -150,9 +152,10 @@ impl Runner {
     /// [`Sink::finish`] after the last.
     ///
     /// With a pool of two threads or more, the calling thread reads and writes while the pool
-    /// tags: chunk *k* is tagged while the records of chunk *k − 1* are written and chunk
-    /// *k + 1* is read, so reading, parsing and serializing overlap the tagging instead of
-    /// adding to it. With one thread (a run meant to use one core), and when called from
+    /// tags: chunks *k* and *k + 1* are tagged while the records of chunk *k − 1* are written
+    /// and chunk *k + 2* is read, so reading and writing overlap the tagging instead of adding
+    /// to it (a sink with an [`encoder`](Sink::encoder) also gets its records encoded on the
+    /// tagging threads). With one thread (a run meant to use one core), and when called from
     /// inside a rayon pool's worker (where waiting on the pool could deadlock), the run reads,
     /// tags and writes in turn.
     pub fn run<S: Source + ?Sized, K: Sink + ?Sized>(
@@ -216,9 +219,9 @@ impl Runner {
         let mut written = 0u64;
         // a sink that takes encoded records gets them encoded on the tagging threads
         let encoder = writer.encoder();
-        // the chunk being tagged: where its records will arrive, and the bytes read up to its
-        // end (what progress reports once it is written)
-        let mut pending: Option<(mpsc::Receiver<Tagged>, u64)> = None;
+        // the chunks being tagged, oldest first: where their records will arrive, and the
+        // bytes read up to their end (what progress reports once they are written)
+        let mut pending: VecDeque<(mpsc::Receiver<Tagged>, u64)> = VecDeque::new();
         loop {
             let (chunk, end, failure) = self.read_chunk(reader);
             let bytes = reader.bytes_read();
@@ -251,17 +254,22 @@ impl Runner {
                 });
                 (rx, bytes)
             });
-            // write the previous chunk while this one is tagged
-            if let Some((rx, bytes)) = pending.take() {
+            // write the oldest chunk while the ones after it are tagged
+            let last = next.is_some() && end;
+            pending.extend(next);
+            while pending.len() > IN_FLIGHT || (end && pending.len() > usize::from(last)) {
+                let Some((rx, bytes)) = pending.pop_front() else {
+                    break;
+                };
                 written += write_tagged(rx, writer)?;
                 progress(Progress {
                     records: written,
                     bytes,
                 });
             }
-            pending = next;
             if end {
-                if let Some((rx, _)) = pending.take() {
+                // the last chunk's records, then the run's final count
+                if let Some((rx, _)) = pending.pop_front() {
                     written += write_tagged(rx, writer)?;
                 }
                 progress(Progress {
@@ -314,6 +322,10 @@ enum Tagged {
     Records(Vec<Record>),
     Encoded(Vec<io::Result<Vec<u8>>>, u64),
 }
+
+/// Chunks tagged at once in an overlapped run: while the oldest is written, the next ones
+/// keep the pool busy (two, so that a worker finishing one chunk's tail finds the next).
+const IN_FLIGHT: usize = 2;
 
 /// Waits for a tagged chunk and writes it; returns its number of records.
 fn write_tagged<K: Sink + ?Sized>(
