@@ -27,8 +27,8 @@ class Tagger:
         threads: int | None = None,
     ) -> None:
         """``lexicon``: a lexicon directory or TOML file instead of the embedded default.
-        ``extend``: lexicon paths added on top. ``dfa``: compile a DFA (slower to build,
-        faster on large batches). ``threads``: a thread pool of its own for ``tag_batch``.
+        ``extend``: lexicon paths added on top. ``dfa``: also compile a DFA, in the background
+        (faster on large batches). ``threads``: a thread pool of its own for ``tag_batch``.
 
         Raises ``LexiconError`` for an invalid lexicon, ``ValueError`` for ``threads=0``.
         """
