@@ -19,6 +19,16 @@ fn run(input: &[u8], opts: &ReadOptions, runner: Runner) -> Vec<Value> {
         .collect()
 }
 
+/// A rayon pool of `threads` threads.
+fn pool(threads: usize) -> std::sync::Arc<rayon::ThreadPool> {
+    std::sync::Arc::new(
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap(),
+    )
+}
+
 #[test]
 fn every_record_gives_one_record_in_order_whatever_the_chunk_size() {
     let mut input = Vec::new();
@@ -46,12 +56,7 @@ fn every_record_gives_one_record_in_order_whatever_the_chunk_size() {
     // reading and writing overlap the tagging on a pool of two threads, not on one, nor when
     // called from inside a pool's worker: the same records either way
     for threads in [1, 2] {
-        let pool = std::sync::Arc::new(
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap(),
-        );
+        let pool = pool(threads);
         let runner = Runner::new().max_records(3).pool(pool.clone());
         assert_eq!(
             run(&input, &opts, runner.clone()),
@@ -275,17 +280,11 @@ fn a_sink_of_records_gets_every_record_in_order_on_any_pool() {
         .collect();
     let expected = run(input.as_bytes(), &lines, Runner::new());
     for threads in [1, 2] {
-        let pool = std::sync::Arc::new(
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap(),
-        );
         let mut reader = Reader::new("input", input.as_bytes(), &lines);
         let mut sink = Collect(Vec::new());
         Runner::new()
             .max_records(7)
-            .pool(pool)
+            .pool(pool(threads))
             .run(&Tagger::default(), &mut reader, &mut sink, |_| {})
             .unwrap();
         let got: Vec<Value> = sink

@@ -171,39 +171,41 @@ impl Normalizer {
         let limit = bytes.len().min(start + MAX_WORD_BYTES);
         while j < limit {
             let b = bytes[j];
-            let (info, len) = if b < 0x80 {
+            let step = if b < 0x80 {
                 let info = infos[usize::from(b)];
-                if !info.has(Info::ALNUM) {
+                if info.has(Info::ALNUM) {
+                    Step::Char(info, 1)
+                } else if info.has(Info::WORD) || b == b'\'' || b == b'`' {
                     // a leetspeak symbol or apostrophe continues the word: the general loop
-                    if info.has(Info::WORD) || b == b'\'' || b == b'`' {
-                        return bail(out, st, letters);
-                    }
-                    break;
+                    Step::Bail
+                } else {
+                    Step::End
                 }
-                (info, 1)
             } else if b < 0xE0 {
                 let info = infos[two_byte_cp(bytes, j)];
-                if !info.is(TEXT_MASK, TEXT) {
-                    if info.has(Info::MARK) || info.has(Info::IGNORE) {
-                        let first = n_letters + digits == 1;
-                        match self.fast_marks(text, j, last, first, out, st) {
-                            Some(end) => {
-                                letters.feed(&text[j..end]);
-                                j = end;
-                                continue;
-                            }
-                            None => return bail(out, st, letters),
-                        }
-                    }
-                    if info.has(Info::ALNUM) || info.has(Info::WORD) {
-                        return bail(out, st, letters);
-                    }
-                    break;
+                if info.is(TEXT_MASK, TEXT) {
+                    Step::Char(info, 2)
+                } else if info.has(Info::MARK) || info.has(Info::IGNORE) {
+                    Step::Marks
+                } else if info.has(Info::ALNUM) || info.has(Info::WORD) {
+                    Step::Bail
+                } else {
+                    Step::End
                 }
-                (info, 2)
             } else {
                 let c = char_at(text, j);
                 if is_ignorable(c) || is_combining_mark(c) {
+                    Step::Marks
+                } else if self.is_word_char(c) || is_inner_apostrophe(c) {
+                    // (an apostrophe may join two words into one for the word pass)
+                    Step::Bail
+                } else {
+                    Step::End
+                }
+            };
+            let (info, len) = match step {
+                Step::Char(info, len) => (info, len),
+                Step::Marks => {
                     let first = n_letters + digits == 1;
                     match self.fast_marks(text, j, last, first, out, st) {
                         Some(end) => {
@@ -214,11 +216,8 @@ impl Normalizer {
                         None => return bail(out, st, letters),
                     }
                 }
-                // an apostrophe may join two words into one for the word pass
-                if self.is_word_char(c) || is_inner_apostrophe(c) {
-                    return bail(out, st, letters);
-                }
-                break;
+                Step::Bail => return bail(out, st, letters),
+                Step::End => break,
             };
             if !info.is(TEXT_MASK, TEXT) {
                 return bail(out, st, letters);
@@ -572,4 +571,16 @@ impl Stretch {
         out.text.push(folded);
         self.copy = at + len;
     }
+}
+
+/// What the fast word loop does with the char it reads.
+enum Step {
+    /// A letter or digit, with its entry and byte length (checked further).
+    Char(Info, usize),
+    /// Marks or invisible chars (`fast_marks`).
+    Marks,
+    /// The word needs the general loop.
+    Bail,
+    /// The word ends before this char.
+    End,
 }
