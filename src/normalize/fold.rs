@@ -1,12 +1,16 @@
 //! The fold loop: walk the text and hand each word to the pass that folds it.
 //!
-//! [`Normalizer::fold`] visits the text left to right. Between words, characters are folded one
-//! at a time (a run of plain ASCII punctuation and spaces is copied whole). Where a word starts,
-//! the passes are tried from the cheapest: a long run of one letter (`fast.rs`), a simple word
-//! (`fast.rs`), a run of spaced single letters (`spaced.rs`), and, when none applies, the word
-//! pass (`word.rs`) over the word as far as [`Normalizer::word_end`] reaches. Every pass either
-//! consumes input and appends its fold, or declines having written nothing, so the next one
-//! starts from the same position.
+//! [`Normalizer::fold`] visits the text left to right. First, the document-level fast path
+//! (`stretch.rs`) folds as long a stretch of gaps and simple words as it can; where it stops,
+//! one piece is folded here ([`fold_step`](Normalizer::fold_step)), and the fast path resumes.
+//! In a piece, characters between words are folded one at a time (a run of plain ASCII
+//! punctuation and spaces is copied whole). Where a word starts, the passes are tried from the
+//! cheapest: a long run of one letter (`fast.rs`), a simple word (`fast.rs`), a run of spaced
+//! single letters (`spaced.rs`), and, when none applies, the word pass (`word.rs`) over the word
+//! as far as [`Normalizer::word_end`] reaches. Every pass either consumes input and appends its
+//! fold, or declines having written nothing, so the next one starts from the same position.
+//! Every piece read is also reported, in order, to the language guess's counters
+//! ([`Letters`]), so that [`fold_and_guess`](Normalizer::fold_and_guess) reads the text once.
 
 use super::folded::Folded;
 use super::normalizer::{char_at, is_inner_apostrophe, Normalizer, MAX_WORD_BYTES};

@@ -66,7 +66,7 @@
 //! Rules 1 to 4 are context free: they depend on one character, and are precomputed per
 //! character (`tables.rs`). Rules 5 to 8 depend on the word around the character. The fold loop
 //! (`fold.rs`) walks the text and, at each position, hands the text to the first of these that
-//! takes it (first of all, a tight loop over gaps and simple words, `Normalizer::fold_fast`,
+//! takes it (first of all, a tight loop over gaps and simple words, `stretch.rs`,
 //! which takes most of ordinary text in one stretch, marks and invisible characters inside
 //! words included, and stops where a piece needs one of the passes below):
 //!
@@ -100,6 +100,7 @@ mod folded;
 mod normalizer;
 mod offsets;
 mod spaced;
+mod stretch;
 mod tables;
 mod word;
 

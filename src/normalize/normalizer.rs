@@ -2,9 +2,9 @@
 //!
 //! A normalizer is a handle on shared folding tables ([`Tables`]): the default one is built once
 //! from the data files embedded in the crate, [`Normalizer::from_tables`] builds one from other
-//! files. The folding itself is split by pass into sibling files (`fold.rs`, `fast.rs`,
-//! `spaced.rs`, `word.rs`), each adding methods to [`Normalizer`]; what they must agree on
-//! lives here: which characters belong to a word ([`Normalizer::is_word_char`], inner
+//! files. The folding itself is split by pass into sibling files (`fold.rs`, `stretch.rs`,
+//! `fast.rs`, `spaced.rs`, `word.rs`), each adding methods to [`Normalizer`]; what they must
+//! agree on lives here: which characters belong to a word ([`Normalizer::is_word_char`], inner
 //! apostrophes), the longest piece of a word folded at once, and how a char is read at a byte
 //! offset.
 
