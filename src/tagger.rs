@@ -124,7 +124,8 @@ impl TaggerBuilder {
     /// path), at the cost of ~30 MB of memory and ~90 ms of one core for the default lexicon.
     /// The DFA is compiled on a background thread: [`build`](Self::build) returns as soon as
     /// the contiguous NFA is ready, that NFA scans until the DFA is, and both find the same
-    /// hits (where no thread can be started, the DFA is compiled before `build` returns).
+    /// hits (where no thread can be started, the DFA is compiled before `build` returns; a
+    /// tagger dropped before its DFA is ready lets the build finish, and the DFA is dropped).
     /// Worth it for long batch runs; the default (the NFA alone) suits short-lived taggers.
     ///
     /// ```

@@ -295,3 +295,67 @@ fn a_sink_of_records_gets_every_record_in_order_on_any_pool() {
         assert_eq!(got, expected, "{threads} threads");
     }
 }
+
+/// A JSON-lines sink whose encoder refuses record 5.
+struct Picky(Vec<u8>);
+
+fn picky_line(record: &tahrid::Record, buf: &mut Vec<u8>) -> io::Result<()> {
+    if record.id == 5 {
+        buf.extend_from_slice(b"{\"partial");
+        return Err(io::Error::other("record 5 cannot be encoded"));
+    }
+    serde_json::to_writer(&mut *buf, record)?;
+    buf.push(b'\n');
+    Ok(())
+}
+
+impl tahrid::batch::Sink for Picky {
+    fn write_chunk(&mut self, records: &[tahrid::Record]) -> io::Result<()> {
+        let mut buf = Vec::new();
+        for r in records {
+            picky_line(r, &mut buf)?;
+        }
+        self.0.extend_from_slice(&buf);
+        Ok(())
+    }
+    fn finish(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn encoder(&self) -> Option<tahrid::batch::Encoder> {
+        Some(picky_line)
+    }
+    fn write_encoded(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.0.extend_from_slice(bytes);
+        Ok(())
+    }
+}
+
+#[test]
+fn records_encoded_on_the_tagging_threads_are_written_up_to_one_that_fails() {
+    let lines = ReadOptions {
+        format: Format::Lines,
+        ..Default::default()
+    };
+    let input: String = (1..=20).map(|i| format!("line {i}\n")).collect();
+    let mut reader = Reader::new("input", input.as_bytes(), &lines);
+    let mut sink = Picky(Vec::new());
+    let err = Runner::new()
+        .pool(pool(2))
+        .run(&Tagger::default(), &mut reader, &mut sink, |_| {})
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("record 5 cannot be encoded"),
+        "{err}"
+    );
+    let ids: Vec<u64> = sink
+        .0
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            serde_json::from_slice::<Value>(l).unwrap()["id"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(ids, [1, 2, 3, 4]);
+}

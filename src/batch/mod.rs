@@ -231,15 +231,24 @@ impl Runner {
                     let out = match encoder {
                         Some(encode) => {
                             let n = chunk.len() as u64;
-                            // pieces of consecutive records, in input order
+                            // pieces of consecutive records, in input order; a record that
+                            // cannot be encoded ends its piece, the records before it kept
                             let pieces = chunk
                                 .into_par_iter()
                                 .fold(
-                                    || Ok(Vec::new()),
-                                    |piece: io::Result<Vec<u8>>, item| {
-                                        let mut buf = piece?;
-                                        encode(&item.tag(tagger), &mut buf)?;
-                                        Ok(buf)
+                                    || (Vec::new(), None),
+                                    |(mut buf, failed): Piece, item| {
+                                        if failed.is_some() {
+                                            return (buf, failed);
+                                        }
+                                        let at = buf.len();
+                                        match encode(&item.tag(tagger), &mut buf) {
+                                            Ok(()) => (buf, None),
+                                            Err(e) => {
+                                                buf.truncate(at);
+                                                (buf, Some(e))
+                                            }
+                                        }
                                     },
                                 )
                                 .collect();
@@ -320,8 +329,11 @@ impl Runner {
 /// records' bytes in pieces, with the number of records.
 enum Tagged {
     Records(Vec<Record>),
-    Encoded(Vec<io::Result<Vec<u8>>>, u64),
+    Encoded(Vec<Piece>, u64),
 }
+
+/// Encoded records, and the error that stopped the encoding of the next one, if any.
+type Piece = (Vec<u8>, Option<io::Error>);
 
 /// Chunks tagged at once in an overlapped run: while the oldest is written, the next ones
 /// keep the pool busy (two, so that a worker finishing one chunk's tail finds the next).
@@ -341,8 +353,12 @@ fn write_tagged<K: Sink + ?Sized>(
             Ok(records.len() as u64)
         }
         Tagged::Encoded(pieces, n) => {
-            for piece in pieces {
-                writer.write_encoded(&piece?)?;
+            for (bytes, failed) in pieces {
+                // every record before one that could not be encoded is written
+                writer.write_encoded(&bytes)?;
+                if let Some(e) = failed {
+                    return Err(e.into());
+                }
             }
             Ok(n)
         }

@@ -108,11 +108,18 @@ impl Automaton {
             .map_err(err)?;
         let cell = Arc::new(OnceLock::new());
         if dfa {
-            let (nnfa, ready) = (Arc::new(nnfa), Arc::clone(&cell));
+            // the thread holds the cell weakly: a tagger dropped before the build starts, or
+            // while it runs, gets no DFA built or kept for nothing
+            let (nnfa, ready) = (Arc::new(nnfa), Arc::downgrade(&cell));
             let compile = move |nnfa: &nfa::noncontiguous::NFA| {
+                if ready.strong_count() == 0 {
+                    return;
+                }
                 // a DFA that cannot be built leaves the NFA in charge
                 if let Ok(dfa) = dfa::DFA::builder().build_from_noncontiguous(nnfa) {
-                    let _ = ready.set(dfa);
+                    if let Some(cell) = ready.upgrade() {
+                        let _ = cell.set(dfa);
+                    }
                 }
             };
             let shared = Arc::clone(&nnfa);

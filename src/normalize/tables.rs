@@ -329,7 +329,7 @@ impl Tables {
     /// The packed classes of a char below [`DENSE_LIMIT`].
     #[inline]
     pub(crate) fn info(&self, cp: u32) -> Info {
-        self.info[cp as usize & (DENSE_LIMIT as usize - 1)]
+        self.info[cp as usize]
     }
 
     /// The whole dense table of [`Info`]s, for loops that look up every char.
