@@ -266,6 +266,9 @@ fn reference(text: &str) -> Folded {
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
 
+    // Known gap, kept as it is: a non-ASCII apostrophe between letters (`Iran’s`) ends a
+    // simple word for the fast paths, while the word pass would fold `Iran’s` as one word.
+    // The alphabet leaves `’` out; changing either side would change outputs.
     #[test]
     fn fast_path_equals_the_word_pass(
         text in "([a-zA-Z0-9 .,'!@éİıА-Яа-яёӣҳ\u{0600}-\u{06FF}\u{0660}-\u{0669}\u{200C}\u{064B}ـ«»\u{0301}\u{034F}\u{00AD}\u{2026}]{0,12}[ \n]){0,8}"
