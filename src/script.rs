@@ -155,6 +155,13 @@ const APOS: usize = 11;
 const CAS: usize = 12;
 const NONE: u8 = 0xFF;
 
+/// The code point of the two-byte UTF-8 sequence at `i` (valid UTF-8, so the continuation
+/// byte is there): what the hot loops decode inline.
+#[inline]
+pub(crate) fn two_byte_cp(bytes: &[u8], i: usize) -> usize {
+    (usize::from(bytes[i] & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F)
+}
+
 /// The class of a char below `TABLE_LIMIT` for the language guess (see `lang_table`); other
 /// chars get `NONE` (the guess classifies them on the fly).
 pub(crate) fn lang_class(cp: u32) -> u8 {
@@ -296,23 +303,6 @@ impl LangCounts {
         }
     }
 
-    #[inline]
-    fn count(&mut self, class: u8) {
-        if class == APOS as u8 {
-            if self.prev_og {
-                self.seen |= 1 << UZL;
-            }
-        } else if class != NONE {
-            match usize::from(class & 0x0F) {
-                LAT => self.lat += 1,
-                CYR => self.cyr += 1,
-                _ => self.arb += 1,
-            }
-            self.seen |= 1 << (class >> 4);
-        }
-        self.prev_og = false;
-    }
-
     /// The guess from what was fed (see [`guess_lang`]).
     pub(crate) fn guess(&self) -> &'static str {
         let (lat, cyr, arb) = (self.lat, self.cyr, self.arb);
@@ -366,7 +356,19 @@ impl Letters for LangCounts {
 
     #[inline]
     fn class(&mut self, class: u8) {
-        self.count(class);
+        if class == APOS as u8 {
+            if self.prev_og {
+                self.seen |= 1 << UZL;
+            }
+        } else if class != NONE {
+            match usize::from(class & 0x0F) {
+                LAT => self.lat += 1,
+                CYR => self.cyr += 1,
+                _ => self.arb += 1,
+            }
+            self.seen |= 1 << (class >> 4);
+        }
+        self.prev_og = false;
     }
 
     #[inline]
@@ -415,14 +417,14 @@ impl Letters for LangCounts {
             // two-byte sequences (Arabic, Cyrillic, Greek, Latin supplements) decode inline;
             // the text is valid UTF-8, so the continuation byte is there
             if b < 0xE0 {
-                let cp = (u32::from(b & 0x1F) << 6) | u32::from(bytes[i + 1] & 0x3F);
+                let class = self.table[two_byte_cp(bytes, i)];
                 i += 2;
-                self.count(self.table[cp as usize & (TABLE_LIMIT - 1)]);
+                self.class(class);
                 continue;
             }
             let c = text[i..].chars().next().unwrap_or(' ');
             i += c.len_utf8();
-            self.count(match Script::of(c) {
+            self.class(match Script::of(c) {
                 Script::Latin => LAT as u8,
                 Script::Cyrillic => CYR as u8,
                 Script::Arabic => ARB as u8,

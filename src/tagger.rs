@@ -14,7 +14,6 @@ use crate::matcher::Matcher;
 use crate::model::{CascadePolicy, ModelStage, TextModel};
 use crate::normalize::{Folded, Normalizer};
 use crate::report::{CueHit, Hit, Report, Role, RuleHit};
-use crate::script::guess_lang;
 
 /// Tags texts with lexicon hits and a verdict. Build once, share everywhere: it is
 /// `Send + Sync`, and [`tag`](Tagger::tag) takes `&self`.
@@ -313,8 +312,9 @@ impl Tagger {
             }
             // re-entered on this thread (cannot happen through the public API); no reuse
             Err(_) => {
-                let folded = self.inner.normalizer.fold(text);
-                self.report(text, &folded, guess_lang(text), None)
+                let mut folded = Folded::default();
+                let guess = self.inner.normalizer.fold_and_guess(text, &mut folded);
+                self.report(text, &folded, guess, None)
             }
         })
     }
@@ -329,9 +329,10 @@ impl Tagger {
     /// assert_eq!(e.report.hits[0].text, "r.a.f.i.d.a.h");
     /// ```
     pub fn explain(&self, text: &str) -> Explanation {
-        let folded = self.inner.normalizer.fold(text);
+        let mut folded = Folded::default();
+        let guess = self.inner.normalizer.fold_and_guess(text, &mut folded);
         let mut folded_spans = Vec::new();
-        let mut report = self.report(text, &folded, guess_lang(text), Some(&mut folded_spans));
+        let mut report = self.report(text, &folded, guess, Some(&mut folded_spans));
         if let Some(stage) = &self.inner.model {
             stage.run(
                 &[text],
@@ -347,7 +348,7 @@ impl Tagger {
     }
 
     /// Matches a folded text and builds the report; records the folded spans if asked.
-    /// `guess` is [`guess_lang`]`(text)`.
+    /// `guess` is [`guess_lang`](crate::script::guess_lang)`(text)`.
     fn report(
         &self,
         text: &str,

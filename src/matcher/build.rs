@@ -17,7 +17,7 @@
 //! once, and on request (up to [`MAX_DFA_PATTERNS`]) a DFA on a background thread, which
 //! takes over the scans when it is ready.
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, Weak};
 
 use aho_corasick::{dfa, nfa, MatchKind};
 
@@ -108,33 +108,32 @@ impl Automaton {
             .map_err(err)?;
         let cell = Arc::new(OnceLock::new());
         if dfa {
-            // the thread holds the cell weakly: a tagger dropped before the build starts, or
-            // while it runs, gets no DFA built or kept for nothing
+            // the thread holds the cell weakly: a tagger dropped before or during the build
+            // keeps no DFA
             let (nnfa, ready) = (Arc::new(nnfa), Arc::downgrade(&cell));
-            let compile = move |nnfa: &nfa::noncontiguous::NFA| {
-                if ready.strong_count() == 0 {
-                    return;
-                }
-                // a DFA that cannot be built leaves the NFA in charge
-                if let Ok(dfa) = dfa::DFA::builder().build_from_noncontiguous(nnfa) {
-                    if let Some(cell) = ready.upgrade() {
-                        let _ = cell.set(dfa);
-                    }
-                }
-            };
-            let shared = Arc::clone(&nnfa);
+            let (shared, weak) = (Arc::clone(&nnfa), ready.clone());
             let spawned = std::thread::Builder::new()
                 .name("tahrid-dfa".into())
-                .spawn({
-                    let compile = compile.clone();
-                    move || compile(&shared)
-                });
+                .spawn(move || compile_dfa(&shared, &weak));
             if spawned.is_err() {
                 // no threads here (a sandbox, a single-threaded target): build it now
-                compile(&nnfa);
+                compile_dfa(&nnfa, &ready);
             }
         }
         Ok(Automaton { nfa, dfa: cell })
+    }
+}
+
+/// Compiles the DFA into `cell` unless the matcher is gone; a DFA that cannot be built leaves
+/// the NFA in charge.
+fn compile_dfa(nnfa: &nfa::noncontiguous::NFA, cell: &Weak<OnceLock<dfa::DFA>>) {
+    if cell.strong_count() == 0 {
+        return;
+    }
+    if let Ok(dfa) = dfa::DFA::builder().build_from_noncontiguous(nnfa) {
+        if let Some(cell) = cell.upgrade() {
+            let _ = cell.set(dfa);
+        }
     }
 }
 

@@ -16,7 +16,7 @@
 use super::folded::Folded;
 use super::normalizer::{char_at, Normalizer, MAX_WORD_BYTES};
 use super::tables::{self, Fold, Info};
-use crate::script::{is_alpha, Script};
+use crate::script::{is_alpha, two_byte_cp, Script};
 
 /// Runs of one letter at least this long are folded without per-char records.
 const LONG_RUN: usize = 64;
@@ -105,8 +105,7 @@ impl Normalizer {
             } else {
                 // two-byte sequences decode inline (the text is valid UTF-8)
                 let c = if b < 0xE0 {
-                    let cp = (u32::from(b & 0x1F) << 6) | u32::from(bytes[j + 1] & 0x3F);
-                    char::from_u32(cp).unwrap_or('\u{FFFD}')
+                    char::from_u32(two_byte_cp(bytes, j) as u32).unwrap_or('\u{FFFD}')
                 } else {
                     char_at(text, j)
                 };

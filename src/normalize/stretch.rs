@@ -18,7 +18,7 @@ use super::folded::Folded;
 use super::normalizer::{char_at, is_inner_apostrophe, Normalizer, MAX_WORD_BYTES};
 use super::spaced::MAX_SPACER_RUN;
 use super::tables::{self, is_ignorable, Info};
-use crate::script::Letters;
+use crate::script::{two_byte_cp, Letters};
 
 impl Normalizer {
     /// The document-level fast path: folds from `start` for as long as the text is made of
@@ -341,13 +341,6 @@ impl Normalizer {
         st.copy = j;
         Some(j)
     }
-}
-
-/// The code point of the two-byte UTF-8 sequence at `i` (the text is valid UTF-8, so the
-/// continuation byte is there).
-#[inline]
-fn two_byte_cp(bytes: &[u8], i: usize) -> usize {
-    (usize::from(bytes[i] & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F)
 }
 
 /// The fast path's pending output: the identity run of the offset map being extended, and
