@@ -31,6 +31,7 @@ pub struct TransformerBuilder {
     pub(super) k: Option<usize>,
     pub(super) temperature: Option<f32>,
     pub(super) fused: bool,
+    pub(super) prefix: Option<String>,
 }
 
 impl TransformerBuilder {
@@ -53,6 +54,21 @@ impl TransformerBuilder {
     /// Tokens a text is cut to (the model's own limit, if lower, wins).
     pub fn max_length(mut self, n: usize) -> Self {
         self.max_length = Some(n);
+        self
+    }
+    /// Text put before every input text (not before a zero-shot hypothesis), e.g. e5's
+    /// `"query: "`; else the descriptor's `prefix`, else none. A text cut to the token limit
+    /// keeps its prefix.
+    ///
+    /// ```no_run
+    /// use tahrid::model::transformer::Transformer;
+    /// let model = Transformer::builder(".cache/multilingual-e5-small")
+    ///     .prefix("query: ")
+    ///     .build()?;
+    /// # Ok::<(), tahrid::model::ModelError>(())
+    /// ```
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = Some(prefix.into());
         self
     }
     /// Classifier: map the model's label names (`id2label`) to tahrid labels. Model labels
@@ -125,6 +141,7 @@ impl Transformer {
             k: None,
             temperature: None,
             fused: true,
+            prefix: None,
         }
     }
 

@@ -238,6 +238,10 @@ impl TransformerBuilder {
             pad_id,
             hidden,
             pooling,
+            prefix: match self.prefix {
+                Some(p) => p,
+                None => settings.str("prefix")?.unwrap_or_default(),
+            },
             loaded: Mutex::new(Loaded {
                 _vs: vs,
                 net,

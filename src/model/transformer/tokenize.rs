@@ -10,6 +10,8 @@
 //! the middle `max_length − special tokens` tokens are chosen, their span of the text is cut
 //! out, and that slice is encoded again normally. A text–hypothesis pair (zero-shot) is left to
 //! the tokenizer's truncation, which shortens the text and keeps the hypothesis whole.
+use std::borrow::Cow;
+
 use tch::Tensor;
 
 use super::net::{Input, Transformer};
@@ -27,7 +29,8 @@ impl Transformer {
             .iter()
             .map(|input| match *input {
                 Input::Text(text) => {
-                    let enc = self.tokenizer.encode(text, true).map_err(tok_err)?;
+                    let enc = self.tokenizer.encode(self.prefixed(text), true);
+                    let enc = enc.map_err(tok_err)?;
                     if enc.get_overflowing().is_empty() {
                         Ok(enc)
                     } else {
@@ -67,12 +70,33 @@ impl Transformer {
         ))
     }
 
-    /// Encodes the middle `max_length` tokens of a text that is longer than that.
+    /// The text with the model's prefix (e5's `query: `) in front, if it has one.
+    fn prefixed<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        if self.prefix.is_empty() {
+            Cow::Borrowed(text)
+        } else {
+            Cow::Owned(format!("{}{text}", self.prefix))
+        }
+    }
+
+    /// Encodes the middle `max_length` tokens of a text that is longer than that (the prefix,
+    /// if any, stays in front and counts against the limit).
     fn encode_middle(&self, text: &str) -> Result<tokenizers::Encoding, ModelError> {
         let tok_err = |e: tokenizers::Error| ModelError::Inference(format!("tokenizer: {e}"));
         let full = self.untruncated.encode(text, false).map_err(tok_err)?;
         let offsets = full.get_offsets();
-        let budget = self.max_length.saturating_sub(self.special_tokens).max(1);
+        let prefix_tokens = match self.prefix.is_empty() {
+            true => 0,
+            false => self
+                .untruncated
+                .encode(self.prefix.as_str(), false)
+                .map_err(tok_err)?
+                .len(),
+        };
+        let budget = self
+            .max_length
+            .saturating_sub(self.special_tokens + prefix_tokens)
+            .max(1);
         let total = offsets.len();
         let start = total.saturating_sub(budget) / 2;
         let end = (start + budget).min(total);
@@ -84,6 +108,8 @@ impl Transformer {
             _ => 0..text.len(),
         };
         let part = text.get(span).unwrap_or(text);
-        self.tokenizer.encode(part, true).map_err(tok_err)
+        self.tokenizer
+            .encode(self.prefixed(part), true)
+            .map_err(tok_err)
     }
 }
