@@ -111,6 +111,8 @@ fn label(s: &str) -> Option<Label> {
     })
 }
 
+/// std's `DefaultHasher` (SipHash with fixed keys): the same on every run of one build; a Rust
+/// release may change it, and with it which corpus lines are picked and the folds.
 fn hash(s: &str) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     s.hash(&mut h);
@@ -405,6 +407,84 @@ fn best(gold: &[bool], scores: &[f32], rules: Option<&[bool]>) -> (f32, (f64, f6
     }
 }
 
+/// The fold of each dev item, shuffled (by a hash of its position and text) and grouped by
+/// source (the largest sources first, each to the fold with the fewest items so far).
+fn folds(items: &[Item], dev: &[usize], k: usize) -> (Vec<usize>, Vec<usize>) {
+    let shuffled: Vec<usize> = dev
+        .iter()
+        .map(|&i| (hash(&format!("{i}:{}", items[i].text)) % k as u64) as usize)
+        .collect();
+    let mut sizes: BTreeMap<&str, usize> = BTreeMap::new();
+    for &i in dev {
+        *sizes.entry(items[i].group.as_str()).or_default() += 1;
+    }
+    let mut by_size: Vec<(&str, usize)> = sizes.into_iter().collect();
+    by_size.sort_by_key(|&(g, n)| (std::cmp::Reverse(n), g));
+    let mut load_of = vec![0usize; k];
+    let mut fold_of_group = BTreeMap::new();
+    for (g, n) in by_size {
+        let f = (0..k).min_by_key(|&f| load_of[f]).unwrap_or(0);
+        load_of[f] += n;
+        fold_of_group.insert(g, f);
+    }
+    let grouped = dev
+        .iter()
+        .map(|&i| fold_of_group[items[i].group.as_str()])
+        .collect();
+    (shuffled, grouped)
+}
+
+/// Prints one row: the threshold and its numbers, the held-out corpus lines flagged per
+/// language, and the same per source.
+fn report(
+    what: &str,
+    items: &[Item],
+    dev: &[usize],
+    held: &[usize],
+    scores: (&[f32], &[f32]),
+    rules: Option<&[bool]>,
+) {
+    let (oof, held_scores) = scores;
+    let gold: Vec<bool> = dev.iter().map(|&i| items[i].gold.is_harmful()).collect();
+    let (t, (p, r, f), at_precision) = best(&gold, oof, rules);
+    let mut fa: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for (n, &i) in held.iter().enumerate() {
+        let e = fa.entry(items[i].group.as_str()).or_default();
+        e.0 += usize::from(held_scores[n] >= t || (rules.is_some() && items[i].rules_harmful));
+        e.1 += 1;
+    }
+    let fa: Vec<String> = fa
+        .iter()
+        .map(|(g, (a, n))| {
+            let g = g.trim_start_matches("corpus:");
+            format!("{g} {:.1}% ({a}/{n})", 100.0 * *a as f64 / *n as f64)
+        })
+        .collect();
+    let note = if at_precision {
+        ""
+    } else {
+        " (no threshold reaches P 0.80)"
+    };
+    println!(
+        "{what:14} t={t:.2}: P {p:.3} R {r:.3} F1 {f:.3}{note} | corpus false alarms: {}",
+        fa.join(", ")
+    );
+    let mut per: BTreeMap<&str, (Vec<bool>, Vec<bool>)> = BTreeMap::new();
+    for (j, &i) in dev.iter().enumerate() {
+        let e = per.entry(items[i].group.as_str()).or_default();
+        e.0.push(gold[j]);
+        e.1.push(oof[j] >= t || rules.is_some_and(|r| r[j]));
+    }
+    for (g, (gs, ps)) in per {
+        let (p, r, f) = prf(&gs, &ps);
+        let harmful = gs.iter().filter(|&&x| x).count();
+        println!(
+            "    {g:34} n={:4} harmful={harmful:4} P {p:.3} R {r:.3} F1 {f:.3}",
+            gs.len()
+        );
+    }
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     let tagger = Tagger::builder().build()?;
@@ -475,29 +555,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         corpus_held.len()
     );
 
-    // fold assignment: shuffled (seeded hash of the position) and grouped by source
     let k = args.folds.max(2);
-    let shuffled: Vec<usize> = dev
-        .iter()
-        .map(|&i| (hash(&format!("{i}:{}", items[i].text)) % k as u64) as usize)
-        .collect();
-    let mut sizes: BTreeMap<&str, usize> = BTreeMap::new();
-    for &i in &dev {
-        *sizes.entry(items[i].group.as_str()).or_default() += 1;
-    }
-    let mut by_size: Vec<(&str, usize)> = sizes.into_iter().collect();
-    by_size.sort_by_key(|&(g, n)| (std::cmp::Reverse(n), g));
-    let mut load_of = vec![0usize; k];
-    let mut fold_of_group = BTreeMap::new();
-    for (g, n) in by_size {
-        let f = (0..k).min_by_key(|&f| load_of[f]).unwrap();
-        load_of[f] += n;
-        fold_of_group.insert(g, f);
-    }
-    let grouped: Vec<usize> = dev
-        .iter()
-        .map(|&i| fold_of_group[items[i].group.as_str()])
-        .collect();
+    let (shuffled, grouped) = folds(&items, &dev, k);
 
     let gold: Vec<bool> = dev.iter().map(|&i| items[i].gold.is_harmful()).collect();
     let rules: Vec<bool> = dev.iter().map(|&i| items[i].rules_harmful).collect();
@@ -535,50 +594,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ("stacked head", 1, None),
         ];
         for (what, s, with_rules) in rows {
-            let (t, (p, r, f), at_precision) = best(&gold, &oof[s], with_rules);
-            let mut fa: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-            for (n, &i) in corpus_held.iter().enumerate() {
-                let e = fa.entry(items[i].group.as_str()).or_default();
-                e.0 += usize::from(
-                    held[s][n] >= t || (with_rules.is_some() && items[i].rules_harmful),
-                );
-                e.1 += 1;
-            }
-            let fa: Vec<String> = fa
-                .iter()
-                .map(|(g, (a, n))| {
-                    format!(
-                        "{} {:.1}% ({a}/{n})",
-                        g.trim_start_matches("corpus:"),
-                        100.0 * *a as f64 / *n as f64
-                    )
-                })
-                .collect();
-            let note = if at_precision {
-                ""
-            } else {
-                " (no threshold reaches P 0.80)"
-            };
-            println!(
-                "{what:14} t={t:.2}: P {p:.3} R {r:.3} F1 {f:.3}{note} | corpus false alarms: {}",
-                fa.join(", ")
+            report(
+                what,
+                &items,
+                &dev,
+                &corpus_held,
+                (&oof[s], &held[s]),
+                with_rules,
             );
-            if what == "rules OR head" {
-                let mut per: BTreeMap<&str, (Vec<bool>, Vec<bool>)> = BTreeMap::new();
-                for (j, &i) in dev.iter().enumerate() {
-                    let e = per.entry(items[i].group.as_str()).or_default();
-                    e.0.push(gold[j]);
-                    e.1.push(oof[s][j] >= t || rules[j]);
-                }
-                for (g, (gs, ps)) in per {
-                    let (p, r, f) = prf(&gs, &ps);
-                    let harmful = gs.iter().filter(|&&x| x).count();
-                    println!(
-                        "    {g:34} n={:4} harmful={harmful:4} P {p:.3} R {r:.3} F1 {f:.3}",
-                        gs.len()
-                    );
-                }
-            }
         }
     }
     if let Some(out) = &args.out {

@@ -56,9 +56,9 @@ impl TransformerBuilder {
         self.max_length = Some(n);
         self
     }
-    /// Text put before every input text (not before a zero-shot hypothesis), e.g. e5's
-    /// `"query: "`; else the descriptor's `prefix`, else none. A text cut to the token limit
-    /// keeps its prefix.
+    /// Text put before every text the model reads (in a zero-shot pair, before the text, not
+    /// the hypothesis), e.g. e5's `"query: "`; else the descriptor's `prefix`, else none. A
+    /// text cut to the token limit keeps its prefix.
     ///
     /// ```no_run
     /// use tahrid::model::transformer::Transformer;

@@ -39,7 +39,7 @@ impl Transformer {
                 }
                 Input::Pair(text, hypothesis) => self
                     .tokenizer
-                    .encode((text, hypothesis), true)
+                    .encode((self.prefixed(text), hypothesis), true)
                     .map_err(tok_err),
             })
             .collect::<Result<Vec<_>, _>>()?;
