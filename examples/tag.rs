@@ -12,6 +12,8 @@
 //!   --lexicon PATH             a lexicon directory or file instead of the embedded default
 //!   --progress                 progress bar on stderr (records, MB/s)
 //!   --lossy                    decode invalid UTF-8 with U+FFFD instead of an error record
+//!   --ngram                    add the learned n-gram stage (embedded `models/ngram`)
+//!   --ngram-model DIR          the n-gram stage from another model directory
 //! ```
 //!
 //! A record that cannot be processed (bad JSON, missing or non-string text field, invalid
@@ -95,6 +97,13 @@ struct Args {
     /// A cascade policy file instead of the embedded `models/cascade/policy.toml`.
     #[arg(long)]
     cascade: Option<PathBuf>,
+    /// Add the learned n-gram stage (the embedded `models/ngram`): every text also gets a
+    /// character n-gram model's opinion, at about the rules' cost.
+    #[arg(long)]
+    ngram: bool,
+    /// The n-gram stage from this model directory (`model.toml`, weights) instead.
+    #[arg(long)]
+    ngram_model: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -195,6 +204,13 @@ fn run(args: &Args) -> Result<(), Failure> {
         let policy = tahrid::model::CascadePolicy::from_path(path)
             .map_err(|e| Failure::Fatal(format!("invalid cascade policy: {e}")))?;
         builder = builder.cascade(policy);
+    }
+    if let Some(dir) = &args.ngram_model {
+        let m = tahrid::model::NgramModel::from_dir(dir)
+            .map_err(|e| Failure::Fatal(format!("cannot load the n-gram model: {e}")))?;
+        builder = builder.ngram(m);
+    } else if args.ngram {
+        builder = builder.ngram(tahrid::model::NgramModel::embedded().clone());
     }
     if let Some(dir) = &args.model {
         builder = with_model(builder, dir, args.threads)?;

@@ -38,9 +38,11 @@
 //! 5. [`classify`]: a [`Verdict`] with scores per label and the reasons behind them; weights
 //!    are data (`models/context/weights.toml`).
 //! 6. [`report`]: the serde output record ([`Report`], [`Record`]).
-//! 7. [`model`] (optional): a cascade that sends the rules' uncertain reports to a model
-//!    (rust-bert with the `transformer` feature) and combines both stages' scores into the
-//!    report's verdict.
+//! 7. [`model`] (optional): learned stages. [`model::ngram`], a linear model over character
+//!    n-grams of the folded text, trained on labelled data and embedded
+//!    (`models/ngram/`), adds its evidence to every text's verdict at about the rules' cost
+//!    ([`TaggerBuilder::ngram`]). A cascade sends the rules' uncertain reports to a larger
+//!    model (rust-bert with the `transformer` feature) and combines both stages' scores.
 //!
 //! ## Dependencies
 //! Imports run one way, down the pipeline: a module may import the modules listed before it,
@@ -55,7 +57,7 @@
 //!  context                  <- lexicon, normalize, script
 //!  classify                 <- context, lexicon, toml_path
 //!  report                   <- classify, context           (re-exports their record types)
-//!  model                    <- report, classify, context, toml_path
+//!  model                    <- report, classify, context, normalize, toml_path
 //!  error                    <- model, matcher, lexicon, normalize   (wraps each stage's error)
 //!  Tagger (tagger.rs)       <- every stage and error
 //!  batch                    <- Tagger, report
@@ -67,7 +69,8 @@
 //!
 //! The data lives in `models/`: the lexicon (`models/lexicon/*.toml`, see [`lexicon`]), the
 //! folding tables (`models/normalize/*.tsv`), the context cues and weights
-//! (`models/context/`), and the cascade policy (`models/cascade/`). The default data is embedded
+//! (`models/context/`), the cascade policy (`models/cascade/`) and the n-gram model's weights
+//! (`models/ngram/`). The default data is embedded
 //! in the crate.
 
 #![warn(missing_docs)]

@@ -1,5 +1,9 @@
 //! The [`Tagger`]: wires the stages together (normalize → match → context → classify → report →
 //! model) and owns no rule of its own.
+//!
+//! Length: the builder documents one option per stage with a runnable example, and the entry
+//! points (tag, tag_rules, explain, tag_batch) share the one private `report` that runs the
+//! stages; splitting them would spread one wiring over files.
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,7 +15,7 @@ use crate::context::{self, Cues, HitIn, Reach};
 use crate::error::Error;
 use crate::lexicon::{Lang, Lexicon};
 use crate::matcher::Matcher;
-use crate::model::{CascadePolicy, ModelStage, TextModel};
+use crate::model::{CascadePolicy, ModelStage, NgramModel, TextModel};
 use crate::normalize::{Folded, Normalizer};
 use crate::report::{CueHit, Hit, Report, Role, RuleHit};
 
@@ -43,6 +47,7 @@ struct Inner {
     cues: Cues,
     weights: Weights,
     model: Option<ModelStage>,
+    ngram: Option<Arc<NgramModel>>,
     policy: CascadePolicy,
 }
 
@@ -58,6 +63,7 @@ pub struct TaggerBuilder {
     cues: Option<Cues>,
     weights: Option<Weights>,
     model: Option<ModelStage>,
+    ngram: Option<Arc<NgramModel>>,
     policy: Option<CascadePolicy>,
 }
 
@@ -172,6 +178,24 @@ impl TaggerBuilder {
         self
     }
 
+    /// Add the learned n-gram stage: every text also gets the opinion of `model`, a linear
+    /// model over character n-grams of the folded text (see [`crate::model::ngram`]). Each
+    /// harmful score becomes the larger of the rules' score and the model's evidence, damped
+    /// by reporting and counter-speech cues like the rules' own; the verdict's `reasons` say
+    /// what the model said. It costs about as much as the rules again, and needs no feature.
+    ///
+    /// ```
+    /// use tahrid::model::NgramModel;
+    /// use tahrid::Tagger;
+    /// let tagger = Tagger::builder().ngram(NgramModel::embedded().clone()).build().unwrap();
+    /// let report = tagger.tag("a quiet day at the market");
+    /// assert!(report.verdict.reasons.iter().any(|r| r.starts_with("n-gram model")));
+    /// ```
+    pub fn ngram(mut self, model: NgramModel) -> Self {
+        self.ngram = Some(Arc::new(model));
+        self
+    }
+
     /// Use another cascade policy than the embedded `models/cascade/policy.toml`.
     ///
     /// ```
@@ -215,6 +239,7 @@ impl TaggerBuilder {
                     stage.policy = policy.clone();
                     stage
                 }),
+                ngram: self.ngram,
                 policy,
             }),
         })
@@ -376,6 +401,10 @@ impl Tagger {
             takfir_distance: inner.weights.takfir_distance,
         };
         let ctx = context::analyze(ft, &hit_in, &inner.cues, &cue_occurrences, reach, guess);
+        let hit_spans: Vec<std::ops::Range<usize>> = match inner.ngram {
+            Some(_) => raw.iter().map(|r| r.span.clone()).collect(),
+            None => Vec::new(),
+        };
         let original = |r: &std::ops::Range<usize>| folded.original_range(r.clone());
         let mut hits = Vec::with_capacity(raw.len());
         for (k, r) in raw.into_iter().enumerate() {
@@ -426,13 +455,17 @@ impl Tagger {
             .collect();
         let verdict = classify::verdict(&hits, &cues, &rules, &inner.weights);
         let lang = document_lang(guess, &hits);
-        Report {
+        let mut report = Report {
             lang,
             verdict,
             hits,
             rules,
             cues,
+        };
+        if let Some(ngram) = &inner.ngram {
+            ngram.combine(&mut report, ft, &hit_spans, &inner.weights);
         }
+        report
     }
 
     /// Tags many texts in parallel on rayon's current thread pool (use

@@ -59,6 +59,7 @@
 //! ```
 
 mod error;
+pub mod ngram;
 mod policy;
 mod scores;
 mod stage;
@@ -66,6 +67,7 @@ mod stage;
 pub mod transformer;
 
 pub use error::ModelError;
+pub use ngram::NgramModel;
 pub use policy::CascadePolicy;
 pub use scores::{LabelScores, TextModel};
 pub(crate) use stage::ModelStage;
