@@ -275,23 +275,25 @@ impl PyTagger {
 
 #[pymethods]
 impl PyTagger {
-    /// Tagger(lexicon=None, *, extend=None, dfa=False, threads=None)
+    /// Tagger(lexicon=None, *, extend=None, dfa=False, threads=None, ngram=False)
     ///
     /// `lexicon`: a lexicon directory or TOML file instead of the embedded default lexicon.
     /// `extend`: lexicon paths added on top of it. `dfa`: compile a DFA (slower to build,
     /// faster on large batches). `threads`: a pool of its own for `tag_batch` (default: rayon's
-    /// global pool, one thread per core). Raises `LexiconError` for an invalid lexicon.
+    /// global pool, one thread per core). `ngram`: add the learned n-gram stage (the embedded
+    /// model, `Tagger::builder().ngram` in Rust). Raises `LexiconError` for an invalid lexicon.
     #[new]
-    #[pyo3(signature = (lexicon=None, *, extend=None, dfa=false, threads=None))]
+    #[pyo3(signature = (lexicon=None, *, extend=None, dfa=false, threads=None, ngram=false))]
     fn new(
         py: Python<'_>,
         lexicon: Option<PathBuf>,
         extend: Option<Vec<PathBuf>>,
         dfa: bool,
         threads: Option<usize>,
+        ngram: bool,
     ) -> PyResult<Self> {
         let describe = format!(
-            "Tagger(lexicon={}, dfa={}, threads={})",
+            "Tagger(lexicon={}, dfa={}, threads={}{})",
             lexicon
                 .as_ref()
                 .map(|p| format!("{:?}", p.display().to_string()))
@@ -300,6 +302,7 @@ impl PyTagger {
             threads
                 .map(|n| n.to_string())
                 .unwrap_or_else(|| "None".into()),
+            if ngram { ", ngram=True" } else { "" },
         );
         let built = py.detach(|| {
             let mut builder = tahrid::Tagger::builder().dfa(dfa);
@@ -308,6 +311,9 @@ impl PyTagger {
             }
             for p in extend.unwrap_or_default() {
                 builder = builder.extend_path(p);
+            }
+            if ngram {
+                builder = builder.ngram(tahrid::model::NgramModel::embedded().clone());
             }
             builder.build()
         });

@@ -32,6 +32,16 @@ def test_dfa_and_thread_pools_change_nothing(cases):
     assert tahrid.Tagger(threads=1).tag_batch(texts) == want
 
 
+def test_the_ngram_stage_equals_the_cli_with_ngram(cases):
+    texts = [c["text"] for c in cases]
+    tagger = tahrid.Tagger(ngram=True)
+    assert "ngram=True" in repr(tagger)
+    want = cli_records(str(FIXTURES[0]), "--ngram")
+    got = tagger.tag_batch(texts[: len(want)], [c["id"] for c in cases[: len(want)]])
+    assert [strip_char_offsets(r) for r in got] == want
+    assert all(any(x.startswith("n-gram model") for x in r["verdict"]["reasons"]) for r in got)
+
+
 def test_char_offsets_slice_python_strings_and_byte_offsets_slice_utf8(cases):
     seen = 0
     for case in cases:

@@ -25,10 +25,12 @@ class Tagger:
         extend: Iterable[str | PathLike[str]] | None = None,
         dfa: bool = False,
         threads: int | None = None,
+        ngram: bool = False,
     ) -> None:
         """``lexicon``: a lexicon directory or TOML file instead of the embedded default.
         ``extend``: lexicon paths added on top. ``dfa``: also compile a DFA, in the background
         (faster on large batches). ``threads``: a thread pool of its own for ``tag_batch``.
+        ``ngram``: add the learned n-gram stage (the embedded model).
 
         Raises ``LexiconError`` for an invalid lexicon, ``ValueError`` for ``threads=0``.
         """

@@ -1,15 +1,44 @@
 //! The n-gram stage's features: hashed words and character n-grams of the folded text.
+use crate::script::is_alnum;
+
 /// Reused buffers of the feature extractor.
 #[derive(Default)]
 pub(super) struct Scratch {
-    buckets: Vec<u32>,
     offsets: Vec<usize>,
-    padded: String,
+    /// One counter per bucket, all zero between texts.
+    counts: Vec<u16>,
     pub(super) out: Vec<(u32, f32)>,
+}
+
+impl Scratch {
+    /// Runs `f` with this thread's scratch buffers (fresh ones if they are in use).
+    pub(super) fn with<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+        }
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut s) => f(&mut s),
+            Err(_) => f(&mut Scratch::default()),
+        })
+    }
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x100_0000_01b3;
+/// Mixed into a whole word's hash, so that a word and an n-gram of the same bytes differ.
+const WORD_SEED: u8 = 0xff;
+/// `ln(1 + count)` for the counts most buckets have.
+const LN_1P: [f32; 9] = [
+    0.0,
+    std::f32::consts::LN_2,
+    1.098_612_3,
+    1.386_294_4,
+    1.609_438,
+    1.791_759_5,
+    1.945_910_1,
+    2.079_441_5,
+    2.197_224_6,
+];
 
 fn fnv(seed: u8, bytes: &[u8]) -> u64 {
     bytes.iter().fold(
@@ -18,10 +47,10 @@ fn fnv(seed: u8, bytes: &[u8]) -> u64 {
     )
 }
 
-/// The feature vector of a folded text: sorted `(bucket, value)` pairs with distinct
-/// buckets below `2^bits` and unit length (see the [module docs](super), step 1); returns the
-/// number of words read. Trainers use it to build their inputs; the model computes the same
-/// vector internally.
+/// The feature vector of a folded text: `(bucket, value)` pairs with distinct buckets below
+/// `2^bits` (`bits` is clamped to 1–24), in the order they were first seen, of unit length
+/// (see the [module docs](super), step 1); returns the number of words read. Trainers use it
+/// to build their inputs; the model computes the same vector internally.
 ///
 /// ```
 /// let mut v = Vec::new();
@@ -30,59 +59,84 @@ fn fnv(seed: u8, bytes: &[u8]) -> u64 {
 /// assert_eq!(v.len(), 10);
 /// let norm: f32 = v.iter().map(|(_, x)| x * x).sum();
 /// assert!((norm - 1.0).abs() < 1e-5);
-/// assert!(v.windows(2).all(|w| w[0].0 < w[1].0));
+/// let mut buckets: Vec<u32> = v.iter().map(|(b, _)| *b).collect();
+/// buckets.sort();
+/// buckets.dedup();
+/// assert_eq!(buckets.len(), v.len()); // distinct
 /// ```
 pub fn features(folded: &str, bits: u32, out: &mut Vec<(u32, f32)>) -> usize {
-    let bits = bits.clamp(1, 31);
-    let mut s = Scratch {
-        out: std::mem::take(out),
-        ..Scratch::default()
-    };
-    let words = features_with(folded, bits, &mut s);
-    *out = s.out;
-    words
+    let bits = bits.clamp(1, 24);
+    Scratch::with(|s| {
+        let words = features_with(folded, bits, s);
+        out.clear();
+        out.extend_from_slice(&s.out);
+        words
+    })
 }
 
 /// Fills `s.out`; returns the number of words read.
 pub(super) fn features_with(folded: &str, bits: u32, s: &mut Scratch) -> usize {
     let mut words = 0;
     let mask = (1u64 << bits) - 1;
-    s.buckets.clear();
-    s.out.clear();
+    let size = 1usize << bits;
+    let Scratch {
+        offsets,
+        counts,
+        out,
+    } = s;
+    out.clear();
+    if counts.len() != size {
+        *counts = vec![0; size];
+    }
+    // count by a dense table of `2^bits` counters (reset below), not by sorting (measured:
+    // sorting cost more than the hashing, and a small hash table per text more than this)
+    let mut add = |h: u64| {
+        let b = (h & mask) as u32;
+        let c = &mut counts[b as usize];
+        if *c == 0 {
+            out.push((b, 0.0));
+        }
+        *c = c.saturating_add(1);
+    };
     for word in folded
         .split_whitespace()
         .filter(|t| !is_address(t))
-        .flat_map(|t| t.split(|c: char| !c.is_alphanumeric()))
+        .flat_map(|t| t.split(|c: char| !is_alnum(c)))
         .filter(|w| !w.is_empty())
     {
         words += 1;
-        s.buckets.push((fnv(0, word.as_bytes()) & mask) as u32);
-        s.padded.clear();
-        s.padded.push(' ');
-        s.padded.push_str(word);
-        s.padded.push(' ');
-        s.offsets.clear();
-        s.offsets.extend(s.padded.char_indices().map(|(i, _)| i));
-        s.offsets.push(s.padded.len());
-        let chars = s.offsets.len() - 1;
-        let bytes = s.padded.as_bytes();
-        for n in 1..=4usize.min(chars) {
-            for i in 0..=chars - n {
-                let gram = &bytes[s.offsets[i]..s.offsets[i + n]];
-                s.buckets.push((fnv(n as u8, gram) & mask) as u32);
+        add(fnv(WORD_SEED, word.as_bytes()));
+        // the word's chars, with a space before and after: piece k of `total`
+        offsets.clear();
+        offsets.extend(word.char_indices().map(|(i, _)| i));
+        offsets.push(word.len());
+        let total = offsets.len() + 1;
+        let bytes = word.as_bytes();
+        let piece = |k: usize| -> &[u8] {
+            if k == 0 || k == total - 1 {
+                b" "
+            } else {
+                &bytes[offsets[k - 1]..offsets[k]]
+            }
+        };
+        // the 1- to 4-grams starting at one char extend one FNV state: a gram's bytes tell
+        // its length, so grams of different lengths need no marker to hash apart
+        for i in 0..total {
+            let mut h = FNV_OFFSET;
+            for k in i..(i + 4).min(total) {
+                for &b in piece(k) {
+                    h = (h ^ b as u64).wrapping_mul(FNV_PRIME);
+                }
+                add(h);
             }
         }
     }
-    s.buckets.sort_unstable();
-    let mut i = 0;
-    while i < s.buckets.len() {
-        let b = s.buckets[i];
-        let mut j = i + 1;
-        while j < s.buckets.len() && s.buckets[j] == b {
-            j += 1;
-        }
-        s.out.push((b, ((j - i) as f32).ln_1p()));
-        i = j;
+    for (b, value) in out.iter_mut() {
+        let count = std::mem::take(&mut counts[*b as usize]) as usize;
+        *value = match LN_1P.get(count) {
+            Some(&v) => v,
+            None => (count as f32).ln_1p(),
+        };
     }
     let norm = s.out.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
     if norm > 0.0 {

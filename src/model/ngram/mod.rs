@@ -48,7 +48,6 @@
 //! let p = m.probabilities("a quiet day at the market");
 //! assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-4);
 //! ```
-use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use super::error::ModelError;
@@ -269,13 +268,7 @@ impl NgramModel {
 
     /// The probabilities and the number of words of a folded text.
     fn read(&self, folded: &str) -> ([f32; 5], usize) {
-        thread_local! {
-            static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
-        }
-        SCRATCH.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut s) => self.probabilities_with(folded, &mut s),
-            Err(_) => self.probabilities_with(folded, &mut Scratch::default()),
-        })
+        Scratch::with(|s| self.probabilities_with(folded, s))
     }
 
     fn probabilities_with(&self, folded: &str, s: &mut Scratch) -> ([f32; 5], usize) {
@@ -348,6 +341,23 @@ impl NgramModel {
                 }
             }
         }
+        if !raised {
+            // one short line: this runs on every text
+            let why = if !covered {
+                format!("; not counted: trained on no benign `{}` text", report.lang)
+            } else if !long_enough {
+                format!("; not counted: {words} words, fewer than {}", self.min_words)
+            } else if rules_label.is_harmful() {
+                "; the rules' verdict stands".to_string()
+            } else {
+                String::new()
+            };
+            report.verdict.reasons.push(format!(
+                "n-gram model `{}`: harmful mass {mass:.2} (threshold {:.2}){why}",
+                self.name, self.threshold
+            ));
+            return;
+        }
         let listed: Vec<String> = Label::ALL
             .iter()
             .zip(p)
@@ -364,22 +374,6 @@ impl NgramModel {
                 String::new()
             }
         );
-        if !raised {
-            let why = if !covered {
-                format!("; not counted: trained on no benign `{}` text", report.lang)
-            } else if !long_enough {
-                format!(
-                    "; not counted: {words} words, fewer than {}",
-                    self.min_words
-                )
-            } else if rules_label.is_harmful() {
-                "; the rules' verdict stands".to_string()
-            } else {
-                String::new()
-            };
-            report.verdict.reasons.push(line + &why);
-            return;
-        }
         let mut reasons: Vec<String> = std::mem::take(&mut report.verdict.reasons)
             .into_iter()
             .filter(|r| !r.starts_with(classify::NO_SCORE))
