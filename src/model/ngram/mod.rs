@@ -30,11 +30,12 @@
 //!    rules' decision runs again: the model can make a text harmful on its own, a reporting
 //!    or counter-speech context damps it as it damps the rules, and it never lowers a score.
 //!    When the rules find a text harmful, their verdict stands: the model adds what the rules
-//!    miss and does not relabel what they found. The model has no say on texts shorter than
-//!    `min_words` words or in a language outside `languages` (those whose benign text it was
-//!    trained on, so that its false-alarm rate is known). The verdict's `reasons` always carry
-//!    one line with the model's probabilities, its evidence, and whether and why not it
-//!    counted.
+//!    miss and does not relabel what they found, so it is not even run on such a text. Nor is
+//!    it run on a text in a language outside `languages` (those whose benign text it was
+//!    trained on, so that its false-alarm rate is known), and it has no say on texts shorter
+//!    than `min_words` words. The verdict's `reasons` always carry one line from the model:
+//!    why it was not run, or its harmful mass and threshold, or, when it changed the scores,
+//!    its probabilities and evidence.
 //!
 //! The model is data: `models/ngram/model.toml` (name, bits, threshold, provenance) and
 //! `models/ngram/weights.bin` (see [`NgramModel::from_dir`] for the format), written by
@@ -317,22 +318,36 @@ impl NgramModel {
         hits: &[std::ops::Range<usize>],
         w: &Weights,
     ) {
+        let rules_label = report.verdict.label;
+        // where the model cannot count, it is not run
+        let skip = if rules_label.is_harmful() {
+            Some("the rules' verdict stands".to_string())
+        } else if !self.covers(&report.lang) {
+            Some(format!("trained on no benign `{}` text", report.lang))
+        } else {
+            None
+        };
+        if let Some(why) = skip {
+            report
+                .verdict
+                .reasons
+                .push(format!("n-gram model `{}`: not run: {why}", self.name));
+            return;
+        }
         let (p, words) = if hits.is_empty() {
             self.read(folded)
         } else {
             self.read(&mask(folded, hits))
         };
         let rules = report.verdict.scores;
-        let rules_label = report.verdict.label;
         let mass: f32 = p[..3].iter().sum();
         let top = p[..3].iter().copied().fold(0.0f32, f32::max);
         let e = self.evidence(mass, rules.reporting, w);
-        let covered = self.covers(&report.lang);
         let long_enough = words >= self.min_words;
         let mut combined = rules;
         let mut raised = false;
         // the model adds what the rules miss; it does not relabel what they found
-        if top > 0.0 && covered && long_enough && !rules_label.is_harmful() {
+        if top > 0.0 && long_enough {
             for (l, &pl) in Label::ALL[..3].iter().zip(&p[..3]) {
                 let el = e * pl / top;
                 if el > combined.get(*l) {
@@ -343,14 +358,10 @@ impl NgramModel {
         }
         if !raised {
             // one short line: this runs on every text
-            let why = if !covered {
-                format!("; not counted: trained on no benign `{}` text", report.lang)
-            } else if !long_enough {
-                format!("; not counted: {words} words, fewer than {}", self.min_words)
-            } else if rules_label.is_harmful() {
-                "; the rules' verdict stands".to_string()
-            } else {
+            let why = if long_enough {
                 String::new()
+            } else {
+                format!("; not counted: {words} words, fewer than {}", self.min_words)
             };
             report.verdict.reasons.push(format!(
                 "n-gram model `{}`: harmful mass {mass:.2} (threshold {:.2}){why}",
