@@ -5,8 +5,8 @@ use crate::script::is_alnum;
 #[derive(Default)]
 pub(super) struct Scratch {
     offsets: Vec<usize>,
-    /// One counter per bucket, all zero between texts.
-    counts: Vec<u16>,
+    /// One bit per bucket, all zero between texts.
+    seen: Vec<u64>,
     pub(super) out: Vec<(u32, f32)>,
 }
 
@@ -27,18 +27,6 @@ const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x100_0000_01b3;
 /// Mixed into a whole word's hash, so that a word and an n-gram of the same bytes differ.
 const WORD_SEED: u8 = 0xff;
-/// `ln(1 + count)` for the counts most buckets have.
-const LN_1P: [f32; 9] = [
-    0.0,
-    std::f32::consts::LN_2,
-    1.098_612_3,
-    1.386_294_4,
-    1.609_438,
-    1.791_759_5,
-    1.945_910_1,
-    2.079_441_5,
-    2.197_224_6,
-];
 
 fn fnv(seed: u8, bytes: &[u8]) -> u64 {
     bytes.iter().fold(
@@ -78,25 +66,21 @@ pub fn features(folded: &str, bits: u32, out: &mut Vec<(u32, f32)>) -> usize {
 pub(super) fn features_with(folded: &str, bits: u32, s: &mut Scratch) -> usize {
     let mut words = 0;
     let mask = (1u64 << bits) - 1;
-    let size = 1usize << bits;
-    let Scratch {
-        offsets,
-        counts,
-        out,
-    } = s;
+    let Scratch { offsets, seen, out } = s;
     out.clear();
-    if counts.len() != size {
-        *counts = vec![0; size];
+    let words_needed = (1usize << bits).div_ceil(64);
+    if seen.len() != words_needed {
+        *seen = vec![0; words_needed];
     }
-    // count by a dense table of `2^bits` counters (reset below), not by sorting (measured:
-    // sorting cost more than the hashing, and a small hash table per text more than this)
+    // presence, not counts: a bit per bucket (2^16 buckets are 8 KiB, which stay in the
+    // fastest cache; a counter per bucket did not, and cost more than the hashing)
     let mut add = |h: u64| {
-        let b = (h & mask) as u32;
-        let c = &mut counts[b as usize];
-        if *c == 0 {
-            out.push((b, 0.0));
+        let b = (h & mask) as usize;
+        let (word, bit) = (b / 64, 1u64 << (b % 64));
+        if seen[word] & bit == 0 {
+            seen[word] |= bit;
+            out.push((b as u32, 1.0));
         }
-        *c = c.saturating_add(1);
     };
     for word in folded
         .split_whitespace()
@@ -131,17 +115,12 @@ pub(super) fn features_with(folded: &str, bits: u32, s: &mut Scratch) -> usize {
             }
         }
     }
-    for (b, value) in out.iter_mut() {
-        let count = std::mem::take(&mut counts[*b as usize]) as usize;
-        *value = match LN_1P.get(count) {
-            Some(&v) => v,
-            None => (count as f32).ln_1p(),
-        };
+    for &(b, _) in out.iter() {
+        seen[b as usize / 64] = 0;
     }
-    let norm = s.out.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
-    if norm > 0.0 {
-        s.out.iter_mut().for_each(|(_, x)| *x /= norm);
-    }
+    // unit length
+    let value = 1.0 / (out.len().max(1) as f32).sqrt();
+    out.iter_mut().for_each(|(_, x)| *x = value);
     words
 }
 

@@ -13,9 +13,9 @@
 //!    not what it says). Each word (a run of letters
 //!    and digits) of the rest of the folded text counts once as
 //!    a whole word, and once for each character 1-, 2-, 3- and 4-gram of the word padded with
-//!    a space on each side. Each feature is hashed (FNV-1a, with the n-gram's length as a
-//!    prefix) into one of `2^bits` buckets; a bucket's value is `ln(1 + count)`, and the
-//!    vector is scaled to unit length. See [`features`].
+//!    a space on each side. Each feature is hashed (FNV-1a) into one of `2^bits` buckets; the
+//!    vector has an equal value for each bucket the text touches (presence, not counts),
+//!    scaled to unit length. See [`features`].
 //! 2. **Scores.** `softmax(b + W·x)`, one row of `W` per bucket: a few multiply-adds per
 //!    bucket the text touches, no allocation after the first text on a thread.
 //! 3. **Evidence.** The harmful probability mass `H` (hate + incitement + propaganda) is
@@ -361,7 +361,10 @@ impl NgramModel {
             let why = if long_enough {
                 String::new()
             } else {
-                format!("; not counted: {words} words, fewer than {}", self.min_words)
+                format!(
+                    "; not counted: {words} words, fewer than {}",
+                    self.min_words
+                )
             };
             report.verdict.reasons.push(format!(
                 "n-gram model `{}`: harmful mass {mass:.2} (threshold {:.2}){why}",
