@@ -33,12 +33,14 @@
 //!
 //! With `--out`, the embedding head trained on everything (dev plus the training half of the
 //! corpus) is written for `TransformerBuilder::head_path`.
+#[path = "shared/dev.rs"]
+mod dev;
+
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
-use serde_json::Value;
 use tahrid::model::transformer::Transformer;
 use tahrid::normalize::Normalizer;
 use tahrid::{Label, Tagger};
@@ -100,36 +102,12 @@ struct Item {
     corpus_train: Option<bool>,
 }
 
-fn label(s: &str) -> Option<Label> {
-    Some(match s {
-        "sectarian_hate" => Label::SectarianHate,
-        "incitement" => Label::Incitement,
-        "extremist_propaganda" => Label::ExtremistPropaganda,
-        "reporting" | "reporting_or_counter" => Label::Reporting,
-        "neutral" => Label::Neutral,
-        _ => return None,
-    })
-}
-
 /// std's `DefaultHasher` (SipHash with fixed keys): the same on every run of one build; a Rust
 /// release may change it, and with it which corpus lines are picked and the folds.
 fn hash(s: &str) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     s.hash(&mut h);
     h.finish()
-}
-
-fn files(p: &Path, ext: &str) -> Result<Vec<PathBuf>, String> {
-    if p.is_file() {
-        return Ok(vec![p.to_path_buf()]);
-    }
-    let mut v: Vec<PathBuf> = std::fs::read_dir(p)
-        .map_err(|e| format!("{}: {e}", p.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|f| f.extension().is_some_and(|e| e == ext))
-        .collect();
-    v.sort();
-    Ok(v)
 }
 
 fn load(args: &Args, tagger: &Tagger) -> Result<Vec<Item>, String> {
@@ -146,30 +124,11 @@ fn load(args: &Args, tagger: &Tagger) -> Result<Vec<Item>, String> {
             corpus_train,
         });
     };
-    for f in files(&args.dev, "jsonl")? {
-        let group = f.file_stem().unwrap().to_string_lossy().into_owned();
-        let body = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
-        for (n, line) in body
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-        {
-            let v: Value = serde_json::from_str(line)
-                .map_err(|e| format!("{}:{}: {e}", f.display(), n + 1))?;
-            let (Some(text), Some(gold)) =
-                (v["text"].as_str(), v["label"].as_str().and_then(label))
-            else {
-                return Err(format!(
-                    "{}:{}: needs `text` and a known `label`",
-                    f.display(),
-                    n + 1
-                ));
-            };
-            push(text.to_string(), gold, group.clone(), None);
-        }
+    for (text, gold, group) in dev::read_labelled(&args.dev)? {
+        push(text, gold, group, None);
     }
     if !args.corpus.is_empty() {
-        for f in files(Path::new(&args.corpus), "txt")? {
+        for f in dev::files(Path::new(&args.corpus), "txt")? {
             let lang = f.file_stem().unwrap().to_string_lossy().into_owned();
             let body = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
             for line in body.lines().map(str::trim).filter(|l| l.len() > 20) {
@@ -364,25 +323,6 @@ fn harmful_prob(head: &Head, x: &Inputs) -> Vec<f32> {
     Vec::<f32>::try_from(h).expect("a float vector")
 }
 
-/// Precision, recall, F1 of harmful-vs-benign decisions.
-fn prf(gold: &[bool], pred: &[bool]) -> (f64, f64, f64) {
-    let tp = gold.iter().zip(pred).filter(|(g, p)| **g && **p).count() as f64;
-    let fp = gold.iter().zip(pred).filter(|(g, p)| !**g && **p).count() as f64;
-    let fneg = gold.iter().zip(pred).filter(|(g, p)| **g && !**p).count() as f64;
-    let p = if tp + fp > 0.0 { tp / (tp + fp) } else { 0.0 };
-    let r = if tp + fneg > 0.0 {
-        tp / (tp + fneg)
-    } else {
-        0.0
-    };
-    let f = if p + r > 0.0 {
-        2.0 * p * r / (p + r)
-    } else {
-        0.0
-    };
-    (p, r, f)
-}
-
 /// The threshold with the best F1 at precision ≥ 0.80, or (`false`) the best F1 when no
 /// threshold reaches that precision, and its numbers.
 fn best(gold: &[bool], scores: &[f32], rules: Option<&[bool]>) -> (f32, (f64, f64, f64), bool) {
@@ -392,7 +332,7 @@ fn best(gold: &[bool], scores: &[f32], rules: Option<&[bool]>) -> (f32, (f64, f6
         let pred: Vec<bool> = (0..gold.len())
             .map(|i| scores[i] >= t || rules.is_some_and(|r| r[i]))
             .collect();
-        let m = prf(gold, &pred);
+        let m = dev::prf(gold, &pred);
         if m.0 >= 0.8 && m.2 > best.1 .2 {
             best = (t, m);
         }
@@ -418,15 +358,7 @@ fn folds(items: &[Item], dev: &[usize], k: usize) -> (Vec<usize>, Vec<usize>) {
     for &i in dev {
         *sizes.entry(items[i].group.as_str()).or_default() += 1;
     }
-    let mut by_size: Vec<(&str, usize)> = sizes.into_iter().collect();
-    by_size.sort_by_key(|&(g, n)| (std::cmp::Reverse(n), g));
-    let mut load_of = vec![0usize; k];
-    let mut fold_of_group = BTreeMap::new();
-    for (g, n) in by_size {
-        let f = (0..k).min_by_key(|&f| load_of[f]).unwrap_or(0);
-        load_of[f] += n;
-        fold_of_group.insert(g, f);
-    }
+    let fold_of_group = dev::group_folds(&sizes, k);
     let grouped = dev
         .iter()
         .map(|&i| fold_of_group[items[i].group.as_str()])
@@ -476,7 +408,7 @@ fn report(
         e.1.push(oof[j] >= t || rules.is_some_and(|r| r[j]));
     }
     for (g, (gs, ps)) in per {
-        let (p, r, f) = prf(&gs, &ps);
+        let (p, r, f) = dev::prf(&gs, &ps);
         let harmful = gs.iter().filter(|&&x| x).count();
         println!(
             "    {g:34} n={:4} harmful={harmful:4} P {p:.3} R {r:.3} F1 {f:.3}",
@@ -560,7 +492,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let gold: Vec<bool> = dev.iter().map(|&i| items[i].gold.is_harmful()).collect();
     let rules: Vec<bool> = dev.iter().map(|&i| items[i].rules_harmful).collect();
-    let (p, r, f) = prf(&gold, &rules);
+    let (p, r, f) = dev::prf(&gold, &rules);
     println!("\nrules alone: P {p:.3} R {r:.3} F1 {f:.3}");
     for (name, folds) in [("shuffled", &shuffled), ("grouped by source", &grouped)] {
         println!("\n== {k}-fold, {name}");

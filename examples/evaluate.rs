@@ -19,6 +19,9 @@
 //! `expected_terms` (a term counts as found when a hit overlaps one of its occurrences), how many
 //! items with `ambiguous_matches` got a hit on one of those collision-prone forms, and the worst
 //! errors with their reasons.
+#[path = "shared/dev.rs"]
+mod dev;
+
 use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -109,17 +112,6 @@ struct Item {
     ambiguous: Vec<String>,
 }
 
-fn parse_label(s: &str) -> Option<Label> {
-    Some(match s {
-        "sectarian_hate" => Label::SectarianHate,
-        "incitement" => Label::Incitement,
-        "extremist_propaganda" => Label::ExtremistPropaganda,
-        "reporting" | "reporting_or_counter" => Label::Reporting,
-        "neutral" => Label::Neutral,
-        _ => return None,
-    })
-}
-
 fn strings(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
         .map(|a| {
@@ -164,7 +156,7 @@ fn load(paths: &[PathBuf]) -> Result<Vec<Item>, String> {
                 .as_str()
                 .ok_or_else(|| format!("{}:{}: no text", f.display(), n + 1))?;
             let label = v["label"].as_str().unwrap_or("");
-            let gold = parse_label(label)
+            let gold = dev::label(label)
                 .ok_or_else(|| format!("{}:{}: unknown label `{label}`", f.display(), n + 1))?;
             items.push(Item {
                 id: match &v["id"] {

@@ -24,12 +24,14 @@
 //! shuffled by a hash of the text and folds grouped by source; each outer fold's held-out dev
 //! items are tagged by a real `Tagger` with the fold's model. Then the final model is fit on
 //! everything and every held-out corpus line is tagged, rules alone and combined.
+#[path = "shared/dev.rs"]
+mod dev;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
 use rayon::prelude::*;
-use serde_json::Value;
 use tahrid::classify::Weights;
 use tahrid::model::{ngram, NgramModel};
 use tahrid::{Label, Tagger};
@@ -79,17 +81,6 @@ struct Args {
     out: Option<PathBuf>,
 }
 
-fn label(s: &str) -> Option<Label> {
-    Some(match s {
-        "sectarian_hate" => Label::SectarianHate,
-        "incitement" => Label::Incitement,
-        "extremist_propaganda" => Label::ExtremistPropaganda,
-        "reporting" | "reporting_or_counter" => Label::Reporting,
-        "neutral" => Label::Neutral,
-        _ => return None,
-    })
-}
-
 /// FNV-1a: stable across builds and Rust releases, so the corpus split and folds are too.
 fn fnv(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
@@ -121,16 +112,6 @@ impl Item {
     }
 }
 
-fn files(dir: &Path, ext: &str) -> Result<Vec<PathBuf>, String> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|f| f.extension().is_some_and(|e| e == ext))
-        .collect();
-    v.sort();
-    Ok(v)
-}
-
 fn stem(f: &Path) -> String {
     f.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -143,30 +124,9 @@ fn stem(f: &Path) -> String {
 type Loaded = (Vec<(String, Label, String)>, Vec<(String, String)>);
 
 fn load(args: &Args) -> Result<Loaded, String> {
-    let mut train = Vec::new();
-    for f in files(&args.dev, "jsonl")? {
-        let body = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
-        for (n, line) in body
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-        {
-            let v: Value = serde_json::from_str(line)
-                .map_err(|e| format!("{}:{}: {e}", f.display(), n + 1))?;
-            match (v["text"].as_str(), v["label"].as_str().and_then(label)) {
-                (Some(t), Some(l)) => train.push((t.to_string(), l, stem(&f))),
-                _ => {
-                    return Err(format!(
-                        "{}:{}: needs `text` and a known `label`",
-                        f.display(),
-                        n + 1
-                    ))
-                }
-            }
-        }
-    }
+    let mut train = dev::read_labelled(&args.dev)?;
     let mut held = Vec::new();
-    for f in files(&args.corpus, "txt")? {
+    for f in dev::files(&args.corpus, "txt")? {
         let lang = stem(&f);
         let body = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
         for line in body.lines().filter(|l| !l.trim().is_empty()) {
@@ -292,21 +252,6 @@ fn masses(m: &NgramModel, items: &[Item], idx: &[usize]) -> Vec<f32> {
         .collect()
 }
 
-/// Precision, recall, F1.
-fn prf(gold: &[bool], pred: &[bool]) -> (f64, f64, f64) {
-    let tp = gold.iter().zip(pred).filter(|(g, p)| **g && **p).count() as f64;
-    let fp = gold.iter().zip(pred).filter(|(g, p)| !**g && **p).count() as f64;
-    let fng = gold.iter().zip(pred).filter(|(g, p)| **g && !**p).count() as f64;
-    let p = if tp + fp > 0.0 { tp / (tp + fp) } else { 0.0 };
-    let r = if tp + fng > 0.0 { tp / (tp + fng) } else { 0.0 };
-    let f = if p + r > 0.0 {
-        2.0 * p * r / (p + r)
-    } else {
-        0.0
-    };
-    (p, r, f)
-}
-
 /// Fits on `idx` and picks the threshold by an inner 4-fold cross-validation (see the module
 /// docs). Returns the model and whether some threshold met both limits.
 fn fit_select(
@@ -361,7 +306,7 @@ fn fit_select(
             .values()
             .map(|(a, n)| 100.0 * *a as f64 / (*n).max(1) as f64)
             .fold(0.0, f64::max);
-        let (p, r, _) = prf(&gold, &added);
+        let (p, r, _) = dev::prf(&gold, &added);
         let tp = gold.iter().zip(&added).filter(|(g, a)| **g && **a).count();
         if std::env::var_os("TRAIN_NGRAM_TRACE").is_some() {
             eprintln!(
@@ -528,20 +473,11 @@ fn cross_validate(
     langs: &[&str],
 ) -> Result<(), Box<dyn std::error::Error>> {
     let k = 5;
-    // grouped: the largest sources first, each to the fold with the fewest items so far
     let mut sizes: BTreeMap<&str, usize> = BTreeMap::new();
     for &i in dev {
         *sizes.entry(&items[i].group).or_default() += 1;
     }
-    let mut by_size: Vec<(&str, usize)> = sizes.into_iter().collect();
-    by_size.sort_by_key(|&(g, n)| (std::cmp::Reverse(n), g));
-    let mut load = vec![0usize; k];
-    let mut group_fold = BTreeMap::new();
-    for (g, n) in by_size {
-        let f = (0..k).min_by_key(|&f| load[f]).unwrap_or(0);
-        load[f] += n;
-        group_fold.insert(g, f);
-    }
+    let group_fold = dev::group_folds(&sizes, k);
     let corpus_fold = |i: usize| ((items[i].hash >> 40) % k as u64) as usize;
     type FoldOf<'a> = Box<dyn Fn(usize) -> usize + Sync + 'a>;
     let protocols: [(&str, FoldOf); 2] = [
@@ -593,8 +529,8 @@ fn cross_validate(
             let gold: Vec<bool> = idx.iter().map(|&i| items[i].gold.is_harmful()).collect();
             let r: Vec<bool> = idx.iter().map(|&i| pred[i].0).collect();
             let c: Vec<bool> = idx.iter().map(|&i| pred[i].1).collect();
-            let (rp, rr, rf) = prf(&gold, &r);
-            let (cp, cr, cf) = prf(&gold, &c);
+            let (rp, rr, rf) = dev::prf(&gold, &r);
+            let (cp, cr, cf) = dev::prf(&gold, &c);
             println!(
                 "| {g} | {} | {} | {rp:.3} / {rr:.3} / {rf:.3} | {cp:.3} / {cr:.3} / {cf:.3} |",
                 idx.len(),

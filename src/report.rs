@@ -39,6 +39,20 @@ pub struct Report {
 }
 
 impl Report {
+    /// Whether the text has something to report on: a hit, a composite rule, or a group name
+    /// or outsider naming among its cues (what lets a verdict be `reporting`; see
+    /// [`classify`](crate::classify)). The model stages decide again with it.
+    pub(crate) fn has_subject(&self) -> bool {
+        !self.hits.is_empty()
+            || !self.rules.is_empty()
+            || self.cues.iter().any(|c| {
+                matches!(
+                    c.kind,
+                    crate::context::CueKind::Group | crate::context::CueKind::Outsider
+                )
+            })
+    }
+
     /// Checks that this report belongs to `text`: every hit, cue and rule span is non-empty, on
     /// char boundaries inside the text, with `text == original[start..end]`; hits are ordered by
     /// start; scores lie in `[0, 1]`. tahrid's own tests and fuzz targets use it; a pipeline can

@@ -28,7 +28,6 @@ use toml::{Table, Value};
 use super::error::ModelError;
 use super::scores::LabelScores;
 use crate::classify::{self, Label, ModelOpinion, Weights};
-use crate::context::CueKind;
 use crate::report::Report;
 use crate::toml_path::{lookup, PathError};
 
@@ -369,13 +368,7 @@ impl CascadePolicy {
             rules_label.as_str(),
             report.verdict.score
         ));
-        let subject = !report.hits.is_empty()
-            || !report.rules.is_empty()
-            || report
-                .cues
-                .iter()
-                .any(|c| matches!(c.kind, CueKind::Group | CueKind::Outsider));
-        let mut verdict = classify::decide(combined, subject, w, reasons);
+        let mut verdict = classify::decide(combined, report.has_subject(), w, reasons);
         verdict.model = Some(ModelOpinion {
             name: model.to_string(),
             weight: mw,

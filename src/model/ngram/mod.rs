@@ -54,7 +54,6 @@ use std::sync::OnceLock;
 use super::error::ModelError;
 use super::scores::{LabelScores, TextModel};
 use crate::classify::{self, Label, Weights};
-use crate::context::CueKind;
 use crate::normalize::Normalizer;
 use crate::report::Report;
 use features::{features_with, softmax, Scratch};
@@ -393,13 +392,7 @@ impl NgramModel {
             .filter(|r| !r.starts_with(classify::NO_SCORE))
             .collect();
         reasons.push(line);
-        let subject = !report.hits.is_empty()
-            || !report.rules.is_empty()
-            || report
-                .cues
-                .iter()
-                .any(|c| matches!(c.kind, CueKind::Group | CueKind::Outsider));
-        let mut verdict = classify::decide(combined, subject, w, reasons);
+        let mut verdict = classify::decide(combined, report.has_subject(), w, reasons);
         if verdict.label != rules_label {
             verdict.reasons.push(format!(
                 "the rules alone said {} {:.2}",
