@@ -12,6 +12,16 @@ fn tagger() -> &'static Tagger {
     T.get_or_init(Tagger::default)
 }
 
+fn with_ngram() -> &'static Tagger {
+    static T: OnceLock<Tagger> = OnceLock::new();
+    T.get_or_init(|| {
+        Tagger::builder()
+            .ngram(tahrid::model::NgramModel::embedded().clone())
+            .build()
+            .unwrap()
+    })
+}
+
 /// Pieces that exercise the folding rules and the matcher.
 fn piece() -> impl Strategy<Value = String> {
     let fragments = prop::sample::select(vec![
@@ -112,6 +122,24 @@ proptest! {
     #[test]
     fn arbitrary_unicode_strings(text in any::<String>()) {
         check(&text)?;
+    }
+
+    #[test]
+    fn the_ngram_stage_keeps_hits_and_spans_and_never_lowers_harm(text in document()) {
+        let rules = tagger().tag(&text);
+        let both = with_ngram().tag(&text);
+        if let Err(e) = both.validate(&text) {
+            return Err(TestCaseError::fail(e));
+        }
+        prop_assert_eq!(&rules.hits, &both.hits);
+        prop_assert_eq!(&rules.cues, &both.cues);
+        for l in [tahrid::Label::SectarianHate, tahrid::Label::Incitement, tahrid::Label::ExtremistPropaganda] {
+            prop_assert!(both.verdict.scores.get(l) >= rules.verdict.scores.get(l));
+        }
+        if rules.verdict.label.is_harmful() {
+            prop_assert_eq!(rules.verdict.label, both.verdict.label);
+        }
+        prop_assert!(both.verdict.reasons.iter().any(|r| r.starts_with("n-gram model `")));
     }
 
     #[test]
