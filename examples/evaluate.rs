@@ -7,6 +7,10 @@
 //!   --errors N       how many worst errors to show per direction (default 15)
 //!   --lexicon PATH   a lexicon directory or file instead of the embedded default
 //!   --min-f1 X       exit 1 unless harmful-vs-benign F1 reaches X (for CI gates)
+//!   --ngram          add the learned n-gram stage (embedded `models/ngram`; note that it was
+//!                    trained on ../shared/eval/dev, so scoring that data with it is in-sample:
+//!                    `examples/train_ngram.rs` gives the cross-validated numbers)
+//!   --ngram-model DIR  the n-gram stage from another model directory
 //!   --model DIR      rescore through the model cascade (needs `--features transformer`)
 //!   --head PATH      with --model: a linear head (from examples/train_head.rs)
 //!   --no-bank        with --model: leave out the default exemplar bank (tahrid's fixtures)
@@ -44,6 +48,13 @@ struct Args {
     /// Fail unless harmful-vs-benign F1 reaches this.
     #[arg(long)]
     min_f1: Option<f64>,
+    /// Add the learned n-gram stage (the embedded model; in-sample on the dev data it was
+    /// trained on).
+    #[arg(long)]
+    ngram: bool,
+    /// The n-gram stage from this model directory.
+    #[arg(long)]
+    ngram_model: Option<PathBuf>,
     /// A transformer model directory for the cascade (needs `--features transformer`).
     #[arg(long)]
     model: Option<PathBuf>,
@@ -217,6 +228,17 @@ fn main() -> ExitCode {
     let mut builder = Tagger::builder().dfa(true);
     if let Some(l) = &args.lexicon {
         builder = builder.lexicon_path(l);
+    }
+    if let Some(dir) = &args.ngram_model {
+        match tahrid::model::NgramModel::from_dir(dir) {
+            Ok(m) => builder = builder.ngram(m),
+            Err(e) => {
+                eprintln!("evaluate: cannot load the n-gram model: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else if args.ngram {
+        builder = builder.ngram(tahrid::model::NgramModel::embedded().clone());
     }
     let tagger = match with_model(builder, &args).and_then(|b| b.build().map_err(|e| e.to_string()))
     {

@@ -173,6 +173,32 @@ fn unreadable_input_stops_with_a_clear_message() {
 }
 
 #[test]
+fn the_ngram_stage_explains_every_record_and_a_missing_model_stops_the_run() {
+    let input = b"{\"id\":1,\"text\":\"kill the rafidah\"}\n{\"id\":2,\"text\":\"a quiet day at the market\"}\n";
+    let out = run(&["--ngram"], input);
+    assert!(out.status.success());
+    let recs = records(&out);
+    assert_eq!(recs.len(), 2);
+    for r in &recs {
+        let reasons = r["verdict"]["reasons"].as_array().unwrap();
+        assert!(
+            reasons
+                .iter()
+                .any(|x| x.as_str().unwrap().starts_with("n-gram model `")),
+            "{r}"
+        );
+    }
+    let out = run(&["--ngram-model", "/no/such/model"], input);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot load the n-gram model: /no/such/model/model.toml"),
+        "{err}"
+    );
+}
+
+#[test]
 fn invalid_lexicon_stops_with_a_clear_message() {
     let lex = tmp("bad.toml", b"[[entry]]\nid = \"x\"\ncategory = \"nope\"\n");
     let out = run(&["--lexicon", lex.to_str().unwrap()], b"{\"text\":\"x\"}\n");
