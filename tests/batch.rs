@@ -359,3 +359,34 @@ fn records_encoded_on_the_tagging_threads_are_written_up_to_one_that_fails() {
         .collect();
     assert_eq!(ids, [1, 2, 3, 4]);
 }
+
+#[test]
+fn pending_records_parse_to_what_next_item_gives() {
+    // every kind of line a JSON-lines or lines source can hold, with and without lossy
+    let input: &[u8] = b"{\"id\":\"a\",\"text\":\"kill the rafidah\"}\nnot json\n\n  \n\
+        {\"text\":7}\n{\"id\":null,\"text\":\"x\"}\n[1]\n{\"text\":\"\xff\"}\n\xffraw\r\nlast";
+    for format in [Format::Jsonl, Format::Lines, Format::Text] {
+        for lossy in [false, true] {
+            let opts = ReadOptions {
+                format,
+                lossy,
+                ..Default::default()
+            };
+            let mut items = Reader::new("in", input, &opts).starting_at(3);
+            let mut pending = Reader::new("in", input, &opts).starting_at(3);
+            let mut n = 0;
+            loop {
+                let item = items.next_item().unwrap();
+                let p = pending.next_pending().unwrap();
+                assert_eq!(item, p.map(|p| p.parse()), "{format:?} lossy={lossy}");
+                if item.is_none() {
+                    break;
+                }
+                n += 1;
+            }
+            assert_eq!(items.record_no(), pending.record_no());
+            assert_eq!(items.bytes_read(), pending.bytes_read());
+            assert_eq!(n, if format == Format::Text { 1 } else { 10 });
+        }
+    }
+}

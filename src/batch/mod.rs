@@ -40,8 +40,9 @@
 //! one given with [`Runner::pool`], and writes the chunk's records in input order. On a pool
 //! of two threads or more, reading and writing overlap the tagging: while the pool tags the
 //! next two chunks, the calling thread writes the chunk before them and reads the chunk after
-//! them, and JSON lines are encoded on the tagging threads. Memory is bounded by four chunks,
-//! whatever the input's size.
+//! them. The calling thread only frames records: a [`Reader`] hands lines over as bytes
+//! ([`Pending`]), and their JSON parsing and UTF-8 validation run on the tagging threads, as
+//! does the encoding of JSON lines. Memory is bounded by four chunks, whatever the input's size.
 //!
 //! # Sources and sinks
 //! A [`Runner`] reads from any [`Source`] and writes to any [`Sink`]. The crate has a
@@ -66,7 +67,7 @@ mod write;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 
-pub use read::{Format, Item, ReadError, ReadOptions, Reader, Source};
+pub use read::{Format, Item, Pending, ReadError, ReadOptions, Reader, Source};
 pub use write::{Encoder, Sink, Writer};
 
 /// Why a batch run stopped.
@@ -187,15 +188,13 @@ impl Runner {
     fn read_chunk<S: Source + ?Sized>(
         &self,
         reader: &mut S,
-    ) -> (Vec<Item>, bool, Option<ReadError>) {
-        let mut chunk: Vec<Item> = Vec::new();
+    ) -> (Vec<Pending>, bool, Option<ReadError>) {
+        let mut chunk: Vec<Pending> = Vec::new();
         let mut chunk_bytes = 0;
         loop {
-            match reader.next_item() {
+            match reader.next_pending() {
                 Ok(Some(item)) => {
-                    if let Item::Doc { text, .. } = &item {
-                        chunk_bytes += text.len();
-                    }
+                    chunk_bytes += item.text_len();
                     chunk.push(item);
                     if chunk.len() >= self.max_records || chunk_bytes >= self.max_bytes {
                         return (chunk, false, None);
@@ -242,7 +241,7 @@ impl Runner {
                                             return (buf, failed);
                                         }
                                         let at = buf.len();
-                                        match encode(&item.tag(tagger), &mut buf) {
+                                        match encode(&item.parse().tag(tagger), &mut buf) {
                                             Ok(()) => (buf, None),
                                             Err(e) => {
                                                 buf.truncate(at);
@@ -254,9 +253,12 @@ impl Runner {
                                 .collect();
                             Tagged::Encoded(pieces, n)
                         }
-                        None => {
-                            Tagged::Records(chunk.into_par_iter().map(|i| i.tag(tagger)).collect())
-                        }
+                        None => Tagged::Records(
+                            chunk
+                                .into_par_iter()
+                                .map(|i| i.parse().tag(tagger))
+                                .collect(),
+                        ),
                     };
                     // the receiver is gone only if the run already failed
                     let _ = tx.send(out);
@@ -305,7 +307,12 @@ impl Runner {
         loop {
             let (chunk, end, failure) = self.read_chunk(reader);
             records += chunk.len() as u64;
-            let tag = || -> Vec<Record> { chunk.into_par_iter().map(|i| i.tag(tagger)).collect() };
+            let tag = || -> Vec<Record> {
+                chunk
+                    .into_par_iter()
+                    .map(|i| i.parse().tag(tagger))
+                    .collect()
+            };
             let out = match &self.pool {
                 Some(pool) => pool.install(tag),
                 None => tag(),

@@ -1,5 +1,6 @@
 //! Framing a byte stream into records: JSON lines, lines, or one text ([`Reader`]).
 use std::io::{self, BufRead};
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -84,6 +85,73 @@ impl Item {
     }
 }
 
+/// A record as a [`Source`] read it, parsed or not yet.
+///
+/// A batch run ([`Runner`](super::Runner)) frames records on the calling thread and hands
+/// them to the tagging threads; [`Reader`]'s records are handed over as bytes, and the JSON
+/// parsing and UTF-8 validation ([`parse`](Self::parse)) run on the tagging threads, so that
+/// the one thread that reads does as little as it can. Parsing a pending record gives exactly
+/// the [`Item`] that [`Reader::next_item`] gives for it.
+///
+/// ```
+/// use tahrid::batch::{Format, Item, ReadOptions, Reader, Source};
+/// let opts = ReadOptions { format: Format::Jsonl, ..Default::default() };
+/// let mut reader = Reader::new("-", "{\"id\":7,\"text\":\"hello\"}\n".as_bytes(), &opts);
+/// let pending = reader.next_pending().unwrap().unwrap();
+/// assert_eq!(pending.text_len(), 23); // the whole line, before parsing
+/// assert_eq!(pending.parse(), Item::Doc { id: 7.into(), text: "hello".into() });
+/// ```
+#[derive(Clone, Debug)]
+pub struct Pending(Raw);
+
+#[derive(Clone, Debug)]
+enum Raw {
+    /// Parsed already.
+    Item(Item),
+    /// A line of a [`Reader`], its record number and the reader's options.
+    Line {
+        bytes: Vec<u8>,
+        record_no: u64,
+        opts: Arc<ReadOptions>,
+    },
+}
+
+impl Pending {
+    /// The record, parsed: JSON and UTF-8 errors become [`Item::Bad`].
+    pub fn parse(self) -> Item {
+        match self.0 {
+            Raw::Item(item) => item,
+            Raw::Line {
+                bytes,
+                record_no,
+                opts,
+            } => {
+                let default_id = Value::from(record_no);
+                match opts.format {
+                    Format::Jsonl => parse_jsonl(&bytes, default_id, &opts, record_no),
+                    _ => decode(default_id, bytes, opts.lossy),
+                }
+            }
+        }
+    }
+
+    /// Bytes of text the record holds, as far as it is known before parsing (a JSON line's
+    /// whole length): what a run counts to bound its chunks.
+    pub fn text_len(&self) -> usize {
+        match &self.0 {
+            Raw::Item(Item::Doc { text, .. }) => text.len(),
+            Raw::Item(Item::Bad { .. }) => 0,
+            Raw::Line { bytes, .. } => bytes.len(),
+        }
+    }
+}
+
+impl From<Item> for Pending {
+    fn from(item: Item) -> Pending {
+        Pending(Raw::Item(item))
+    }
+}
+
 /// An I/O error on a source: `cannot read NAME: ERROR`.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot read {name}: {source}")]
@@ -125,6 +193,13 @@ pub struct ReadError {
 pub trait Source {
     /// The next record, `None` at the end of the source.
     fn next_item(&mut self) -> Result<Option<Item>, ReadError>;
+    /// The next record, possibly not parsed yet (see [`Pending`]); a batch run reads with
+    /// this. The default wraps [`next_item`](Self::next_item); a source that can defer its
+    /// parsing to the tagging threads overrides it, and then `next_item` must give what
+    /// `next_pending` followed by [`Pending::parse`] gives.
+    fn next_pending(&mut self) -> Result<Option<Pending>, ReadError> {
+        Ok(self.next_item()?.map(Pending::from))
+    }
     /// The number of the last record read (the run's numbering, if it spans sources).
     fn record_no(&self) -> u64;
     /// Bytes read so far, for progress reports; what counts as a byte is the source's to say.
@@ -146,10 +221,11 @@ pub trait Source {
 pub struct Reader<R> {
     source: R,
     name: String,
-    opts: ReadOptions,
+    opts: Arc<ReadOptions>,
     record_no: u64,
     bytes: u64,
     done: bool,
+    /// The line being read (reused; each record gets an exact-size copy).
     line: Vec<u8>,
 }
 
@@ -159,7 +235,7 @@ impl<R: BufRead> Reader<R> {
         Reader {
             source,
             name: name.into(),
-            opts: opts.clone(),
+            opts: Arc::new(opts.clone()),
             record_no: 0,
             bytes: 0,
             done: false,
@@ -186,6 +262,11 @@ impl<R: BufRead> Reader<R> {
 
     /// The next record, `None` at the end of the source.
     pub fn next_item(&mut self) -> Result<Option<Item>, ReadError> {
+        Ok(self.next_pending()?.map(Pending::parse))
+    }
+
+    /// The next record, framed but not parsed: a line's bytes (see [`Pending`]).
+    pub fn next_pending(&mut self) -> Result<Option<Pending>, ReadError> {
         if self.done {
             return Ok(None);
         }
@@ -201,11 +282,11 @@ impl<R: BufRead> Reader<R> {
                 .map_err(|e| err(&self.name, e))?;
             self.record_no += 1;
             self.bytes += buf.len() as u64;
-            return Ok(Some(decode(
+            return Ok(Some(Pending::from(decode(
                 Value::String(self.name.clone()),
                 buf,
                 self.opts.lossy,
-            )));
+            ))));
         }
         self.line.clear();
         let n = self
@@ -217,24 +298,26 @@ impl<R: BufRead> Reader<R> {
             return Ok(None);
         }
         self.bytes += n as u64;
-        if self.line.ends_with(b"\n") {
-            self.line.pop();
-            if self.line.ends_with(b"\r") {
-                self.line.pop();
-            }
+        let mut line = &self.line[..];
+        if let Some(l) = line.strip_suffix(b"\n") {
+            line = l.strip_suffix(b"\r").unwrap_or(l);
         }
         self.record_no += 1;
-        let default_id = Value::from(self.record_no);
-        Ok(Some(match self.opts.format {
-            Format::Lines => decode(default_id, std::mem::take(&mut self.line), self.opts.lossy),
-            _ => parse_jsonl(&self.line, default_id, &self.opts, self.record_no),
-        }))
+        Ok(Some(Pending(Raw::Line {
+            bytes: line.to_vec(),
+            record_no: self.record_no,
+            opts: Arc::clone(&self.opts),
+        })))
     }
 }
 
 impl<R: BufRead> Source for Reader<R> {
     fn next_item(&mut self) -> Result<Option<Item>, ReadError> {
         Reader::next_item(self)
+    }
+
+    fn next_pending(&mut self) -> Result<Option<Pending>, ReadError> {
+        Reader::next_pending(self)
     }
 
     fn record_no(&self) -> u64 {
