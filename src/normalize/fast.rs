@@ -72,7 +72,8 @@ impl Normalizer {
         out: &mut Folded,
     ) -> Option<usize> {
         let bytes = text.as_bytes();
-        if bytes[start].is_ascii_alphanumeric() {
+        // (one lowercase copy is the fold only if every ASCII letter is plain)
+        if bytes[start].is_ascii_alphanumeric() && self.tables.ascii_plain() {
             if let Some(end) = self.fold_ascii_word(text, start, out) {
                 return Some(end);
             }

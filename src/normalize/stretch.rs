@@ -136,6 +136,27 @@ impl Normalizer {
         let mut last = (start, 0usize);
         // a word of MAX_WORD_BYTES or more goes to the word pass in pieces (`word_end`)
         let limit = bytes.len().min(start + MAX_WORD_BYTES);
+        // A word's ASCII letters, the bulk of Latin-script text, in a tighter loop: with the
+        // embedded data every one is a `TEXT` letter of one script (`Tables::ascii_plain`), so
+        // only runs of three and the fold remain to look at. The general loop takes the rest.
+        if bytes[start].is_ascii_alphabetic() && self.tables.ascii_plain() {
+            while j < limit && bytes[j].is_ascii_alphabetic() {
+                let info = infos[usize::from(bytes[j])];
+                let f = info.folded_cp();
+                if f == p1 && f == p2 {
+                    return bail(out, st, letters);
+                }
+                if !info.has(Info::KEEP) {
+                    st.write(text, j, 1, info.folded(), out);
+                }
+                seen |= info.seen();
+                (p2, p1) = (p1, f);
+                n_letters += 1;
+                j += 1;
+            }
+            script = infos[usize::from(b'a')].script_bits();
+            last = (j.saturating_sub(1), 1);
+        }
         while j < limit {
             let b = bytes[j];
             let step = if b < 0x80 {
@@ -189,7 +210,7 @@ impl Normalizer {
             if !info.is(TEXT_MASK, TEXT) {
                 return bail(out, st, letters);
             }
-            let f = info.folded() as u64;
+            let f = info.folded_cp();
             if info.has(Info::F_ALPHA) {
                 let s = info.script_bits();
                 if (n_letters > 0 && s != script) || digits > 0 || (f == p1 && f == p2) {

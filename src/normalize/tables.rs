@@ -95,6 +95,12 @@ impl Info {
         char::from_u32((self.0 & Self::CHAR_MASK) as u32).unwrap_or('\u{FFFD}')
     }
 
+    /// The one-char fold's code point (meaningful with `SINGLE`), for comparing folds.
+    #[inline]
+    pub(crate) fn folded_cp(self) -> u64 {
+        self.0 & Self::CHAR_MASK
+    }
+
     #[inline]
     pub(crate) fn has(self, flags: u64) -> bool {
         self.0 & flags == flags
@@ -147,6 +153,12 @@ pub(crate) struct Tables {
     confusables: HashMap<char, (Option<char>, Option<char>)>,
     /// ASCII symbol → (as a Latin letter, as a Cyrillic letter).
     leet: [(Option<char>, Option<char>); 128],
+    /// Every ASCII letter is a plain letter of one script (it folds to one letter of that
+    /// script and its own length, is counted by the language guess as its fold says, and is
+    /// neither a mark nor invisible), and every ASCII digit folds to itself. True for the
+    /// embedded data; a custom `letters.tsv` can change it. The fast paths for ASCII words
+    /// rely on it.
+    ascii_plain: bool,
 }
 
 fn data_lines(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
@@ -230,6 +242,7 @@ impl Tables {
             letters: letter_map,
             confusables: conf,
             leet: leet_table,
+            ascii_plain: false,
         };
         tables.dense = (0..DENSE_LIMIT)
             .map(|cp| char::from_u32(cp).map_or(Fold::Keep, |c| tables.compute(c)))
@@ -294,6 +307,14 @@ impl Tables {
             })
             .collect();
         tables.info.copy_from_slice(&info);
+        let plain = Info::ALNUM | Info::SINGLE | Info::F_ALNUM | Info::F_ALPHA;
+        let plain = plain | Info::SAME_LEN | Info::REGULAR;
+        let mask = plain | Info::MARK | Info::IGNORE;
+        let latin = tables.info[usize::from(b'a')].script_bits();
+        tables.ascii_plain = (b'A'..=b'Z').chain(b'a'..=b'z').all(|b| {
+            let i = tables.info[usize::from(b)];
+            i.is(mask, plain) && i.script_bits() == latin
+        }) && (b'0'..=b'9').all(|b| tables.info[usize::from(b)].has(Info::KEEP));
         Ok(tables)
     }
 
@@ -330,6 +351,12 @@ impl Tables {
     #[inline]
     pub(crate) fn info(&self, cp: u32) -> Info {
         self.info[cp as usize]
+    }
+
+    /// Whether every ASCII letter is a plain letter of one script (see the field).
+    #[inline]
+    pub(crate) fn ascii_plain(&self) -> bool {
+        self.ascii_plain
     }
 
     /// The whole dense table of [`Info`]s, for loops that look up every char.

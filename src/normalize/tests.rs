@@ -290,3 +290,13 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn ascii_letters_are_plain_with_the_embedded_data_and_not_with_a_table_that_expands_one() {
+    assert!(Normalizer::default().tables.ascii_plain());
+    let custom = Normalizer::from_tables("x\tks\n", CONFUSABLES_TSV, LEET_TSV).unwrap();
+    assert!(!custom.tables.ascii_plain());
+    // the fast paths then leave such a word to the word pass, which expands it
+    assert_eq!(custom.fold_str("Xerxes"), "kserkses");
+    assert_eq!(custom.fold_str("the fox"), "the foks");
+}
