@@ -13,14 +13,16 @@
 //! for phrases, run together or joined by underscores as hashtags write them. Identical
 //! folded forms become one pattern, and each pattern keeps its [`Owner`]s: the (entry,
 //! language) pairs it stands for, added entry by entry so that one entry's owners are
-//! contiguous. One Aho-Corasick automaton is built over all patterns: a contiguous NFA at
-//! once, and on request (up to [`MAX_DFA_PATTERNS`]) a DFA on a background thread, which
-//! takes over the scans when it is ready.
+//! contiguous. One Aho-Corasick automaton is built over all patterns, read as one symbol per
+//! char (`alphabet.rs`): a contiguous NFA at once, and on request (up to
+//! [`MAX_DFA_PATTERNS`]) a DFA on a background thread, which takes over the scans when it is
+//! ready.
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock, Weak};
 
 use aho_corasick::{dfa, nfa, MatchKind};
 
+use super::alphabet::Alphabet;
 use crate::lexicon::{Lang, Lexicon};
 use crate::normalize::Normalizer;
 use crate::script::is_alpha;
@@ -87,21 +89,36 @@ pub(crate) struct AutomatonError(pub(crate) String);
 /// A contiguous NFA is built at once; a DFA, when asked for, is compiled from the same
 /// non-contiguous NFA on a background thread and used from the moment it is ready. Both give
 /// the same occurrences in the same order, so which one scans a text changes its speed only.
+///
+/// The automata read one symbol per char of the folded text (see `alphabet.rs`), or, when the
+/// patterns hold more distinct chars than a byte can number, its UTF-8 bytes.
 #[derive(Debug)]
 pub(super) struct Automaton {
     pub(super) nfa: nfa::contiguous::NFA,
     pub(super) dfa: Arc<OnceLock<dfa::DFA>>,
+    /// The symbols the automata read, or `None` for bytes.
+    pub(super) alphabet: Option<Alphabet>,
+    /// Each pattern's length in bytes of folded text.
+    pub(super) pattern_bytes: Vec<usize>,
 }
 
 impl Automaton {
-    /// Builds the NFA, and starts the DFA's build if `dfa`.
-    fn build(patterns: &[String], dfa: bool) -> Result<Automaton, AutomatonError> {
+    /// Builds the NFA over the patterns' symbols (bytes if `symbols` is false or there is no
+    /// alphabet for them), and starts the DFA's build if `dfa`.
+    fn build(patterns: &[String], dfa: bool, symbols: bool) -> Result<Automaton, AutomatonError> {
         let err = |e: aho_corasick::BuildError| AutomatonError(e.to_string());
+        let alphabet = symbols
+            .then(|| Alphabet::new(patterns.iter().map(String::as_str)))
+            .flatten();
+        let encoded: Vec<Vec<u8>> = match &alphabet {
+            Some(a) => patterns.iter().map(|p| a.encode(p)).collect(),
+            None => patterns.iter().map(|p| p.as_bytes().to_vec()).collect(),
+        };
         let nnfa = nfa::noncontiguous::NFA::builder()
             .match_kind(MatchKind::Standard)
             // the scan in `find.rs` uses no prefilter
             .prefilter(false)
-            .build(patterns)
+            .build(&encoded)
             .map_err(err)?;
         let nfa = nfa::contiguous::NFA::builder()
             .build_from_noncontiguous(&nnfa)
@@ -120,7 +137,12 @@ impl Automaton {
                 compile_dfa(&nnfa, &ready);
             }
         }
-        Ok(Automaton { nfa, dfa: cell })
+        Ok(Automaton {
+            nfa,
+            dfa: cell,
+            alphabet,
+            pattern_bytes: patterns.iter().map(String::len).collect(),
+        })
     }
 }
 
@@ -172,6 +194,18 @@ impl Matcher {
         normalizer: &Normalizer,
         dfa: bool,
         extra: &[String],
+    ) -> Result<Matcher, AutomatonError> {
+        Matcher::build_with(lexicon, normalizer, dfa, extra, true)
+    }
+
+    /// [`build`](Self::build), with automata over symbols (`symbols`) or bytes; tests
+    /// compare the two.
+    pub(super) fn build_with(
+        lexicon: &Lexicon,
+        normalizer: &Normalizer,
+        dfa: bool,
+        extra: &[String],
+        symbols: bool,
     ) -> Result<Matcher, AutomatonError> {
         let mut class_index: HashMap<&str, usize> = HashMap::new();
         let mut classes = Vec::new();
@@ -292,7 +326,11 @@ impl Matcher {
         // A DFA scans faster than the contiguous NFA but takes several times longer to build
         // and much more memory; it is opt-in (`TaggerBuilder::dfa`), built in the background,
         // and never past `MAX_DFA_PATTERNS`, where its memory grows quickly.
-        let ac = Automaton::build(&patterns, dfa && patterns.len() <= MAX_DFA_PATTERNS)?;
+        let ac = Automaton::build(
+            &patterns,
+            dfa && patterns.len() <= MAX_DFA_PATTERNS,
+            symbols,
+        )?;
         Ok(Matcher {
             ac,
             pattern_chars: patterns.iter().map(|p| p.chars().count()).collect(),

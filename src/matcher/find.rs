@@ -97,9 +97,18 @@ impl Matcher {
                 }
             }
         };
-        match self.ac.dfa.get() {
-            Some(dfa) => scan(dfa, folded.as_bytes(), &mut occurrence),
-            None => scan(&self.ac.nfa, folded.as_bytes(), &mut occurrence),
+        let (hay, lens) = (folded.as_bytes(), &self.ac.pattern_bytes);
+        match (self.ac.dfa.get(), &self.ac.alphabet) {
+            (Some(dfa), Some(a)) => scan(dfa, hay, lens, |i| a.symbol(hay, i), &mut occurrence),
+            (None, Some(a)) => scan(
+                &self.ac.nfa,
+                hay,
+                lens,
+                |i| a.symbol(hay, i),
+                &mut occurrence,
+            ),
+            (Some(dfa), None) => scan(dfa, hay, lens, |i| (hay[i], 1), &mut occurrence),
+            (None, None) => scan(&self.ac.nfa, hay, lens, |i| (hay[i], 1), &mut occurrence),
         }
         resolve(&mut hits);
         hits
@@ -140,9 +149,16 @@ impl Matcher {
 /// end, then by the match state's order. The loop is that search's, without its iterator:
 /// every match of a state is handled in one step, so frequent short patterns (cue words such
 /// as `لا` or `не` inside longer words) cost a few instructions each, not a call.
+///
+/// `step(i)` gives the automaton's input at byte `i` of `hay` and its length in bytes: a
+/// char's symbol (see `alphabet.rs`) or the byte itself. `lens` holds each pattern's length
+/// in bytes of `hay`, which puts an occurrence's start that many bytes before its end.
+#[inline(always)]
 fn scan<A: aho_corasick::automaton::Automaton>(
     aut: &A,
     hay: &[u8],
+    lens: &[usize],
+    step: impl Fn(usize) -> (u8, usize),
     each: &mut impl FnMut(usize, usize, usize),
 ) {
     let Ok(mut sid) = aut.start_state(Anchored::No) else {
@@ -151,22 +167,25 @@ fn scan<A: aho_corasick::automaton::Automaton>(
     };
     let mut report = |sid, end: usize| {
         for k in 0..aut.match_len(sid) {
-            let pat = aut.match_pattern(sid, k);
-            each(pat.as_usize(), end - aut.pattern_len(pat), end);
+            let pat = aut.match_pattern(sid, k).as_usize();
+            each(pat, end - lens[pat], end);
         }
     };
     // an empty pattern matches before the first byte (the lexicon has none; kept exact)
     if aut.is_match(sid) {
         report(sid, 0);
     }
-    for (i, &b) in hay.iter().enumerate() {
-        sid = aut.next_state(Anchored::No, sid, b);
+    let mut i = 0;
+    while i < hay.len() {
+        let (input, len) = step(i);
+        i += len;
+        sid = aut.next_state(Anchored::No, sid, input);
         if aut.is_special(sid) {
             if aut.is_dead(sid) {
                 return;
             }
             if aut.is_match(sid) {
-                report(sid, i + 1);
+                report(sid, i);
             }
         }
     }
@@ -253,6 +272,31 @@ mod tests {
             let (mut a, mut b) = (Vec::new(), Vec::new());
             let hits_a = nfa.find(&folded, None, &mut a);
             let hits_b = dfa.find(&folded, None, &mut b);
+            assert_eq!(hits_a, hits_b, "{t}");
+            assert_eq!(a, b, "{t}");
+        }
+    }
+
+    #[test]
+    fn a_scan_of_symbols_finds_what_a_scan_of_bytes_finds_in_the_same_order() {
+        let n = Normalizer::default();
+        let cues = Cues::embedded();
+        let lexicon = Lexicon::embedded();
+        let symbols = Matcher::build(lexicon, &n, false, cues.patterns()).unwrap();
+        let bytes = Matcher::build_with(lexicon, &n, false, cues.patterns(), false).unwrap();
+        assert!(
+            symbols.ac.alphabet.is_some(),
+            "the embedded data fits a byte of symbols"
+        );
+        assert!(bytes.ac.alphabet.is_none());
+        let mut texts = fixture_texts();
+        // chars outside the patterns, of every UTF-8 length, between and inside words
+        texts.push("x\u{4E2D}رافضه\u{1F600}الرافضة 中 ﷺ rafidah\u{10FFFF}".into());
+        for t in &texts {
+            let folded = n.fold_str(t);
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            let hits_a = symbols.find(&folded, None, &mut a);
+            let hits_b = bytes.find(&folded, None, &mut b);
             assert_eq!(hits_a, hits_b, "{t}");
             assert_eq!(a, b, "{t}");
         }

@@ -47,6 +47,7 @@
 //!    (prefixes and suffixes included). Of the hits of one entry, those inside a longer hit of
 //!    the same entry are dropped; hits of different entries may nest (a slur inside an
 //!    incitement phrase gives both).
+mod alphabet;
 mod boundaries;
 mod build;
 mod find;
