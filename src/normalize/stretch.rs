@@ -156,6 +156,31 @@ impl Normalizer {
             }
             script = infos[usize::from(b'a')].script_bits();
             last = (j.saturating_sub(1), 1);
+        } else if (0xC2..0xE0).contains(&bytes[start]) {
+            // Likewise a word's two-byte letters (Arabic-script, Cyrillic, Latin with
+            // diacritics), as long as each is a `TEXT` letter of the word's script; the general
+            // loop takes the rest (marks, digits, the word's end) with the same state.
+            const LETTER: u64 = TEXT | Info::F_ALPHA;
+            const LETTER_MASK: u64 = TEXT_MASK | Info::F_ALPHA;
+            while j < limit && (0xC2..0xE0).contains(&bytes[j]) {
+                let info = infos[two_byte_cp(bytes, j)];
+                if !info.is(LETTER_MASK, LETTER) {
+                    break;
+                }
+                let (s, f) = (info.script_bits(), info.folded_cp());
+                if (n_letters > 0 && s != script) || (f == p1 && f == p2) {
+                    return bail(out, st, letters);
+                }
+                if !info.has(Info::KEEP) {
+                    st.write(text, j, 2, info.folded(), out);
+                }
+                script = s;
+                seen |= info.seen();
+                (p2, p1) = (p1, f);
+                n_letters += 1;
+                last = (j, 2);
+                j += 2;
+            }
         }
         while j < limit {
             let b = bytes[j];

@@ -314,7 +314,8 @@ impl Tables {
         tables.ascii_plain = (b'A'..=b'Z').chain(b'a'..=b'z').all(|b| {
             let i = tables.info[usize::from(b)];
             i.is(mask, plain) && i.script_bits() == latin
-        }) && (b'0'..=b'9').all(|b| tables.info[usize::from(b)].has(Info::KEEP));
+        }) && (b'0'..=b'9')
+            .all(|b| tables.info[usize::from(b)].has(Info::KEEP));
         Ok(tables)
     }
 
