@@ -31,7 +31,10 @@
 //!    [`Tagger`](crate::Tagger) passes them in, so that one scan serves both stages).
 //! 2. **Scan** (`find.rs`). The automaton reports every occurrence, overlapping ones included,
 //!    in one pass over the text, whatever the number of patterns; occurrences of cue phrases
-//!    are handed to the context stage as they are.
+//!    are handed to the context stage as they are. It reads one symbol per char, not one
+//!    byte (`alphabet.rs`): ASCII is its own symbol and the patterns' other chars are
+//!    numbered, so an Arabic or Cyrillic letter is one step instead of two, and the embedded
+//!    data's DFA takes a third less memory (21 MB instead of 30).
 //! 3. **Word boundaries** (`boundaries.rs`). An occurrence counts only if the letters around
 //!    it inside the same word form an allowed prefix and suffix of the entry's morphology class
 //!    for that language (`وال` + `رافض` + `ه`). A word is a run of letters of one script: a

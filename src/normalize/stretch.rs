@@ -9,7 +9,9 @@
 //! the start of that piece, having written nothing for it. Characters that fold to themselves
 //! are not written one by one but copied a stretch at a time ([`Stretch`]), everything it folds
 //! extends one identity run of the offset map, and a simple word's letters are counted for the
-//! language guess at once. A property test checks that the fold with this path and the fold
+//! language guess at once. Inside a word, a run of ASCII letters, or of two-byte letters of one
+//! script, goes through a loop of its own that checks only what can vary for such letters (a
+//! run of three, the script, the fold). A property test checks that the fold with this path and the fold
 //! without any fast path are the same, bytes, offsets and language guess.
 
 use unicode_normalization::char::is_combining_mark;
