@@ -4,9 +4,14 @@ use crate::script::is_alnum;
 /// Reused buffers of the feature extractor.
 #[derive(Default)]
 pub(super) struct Scratch {
-    offsets: Vec<usize>,
+    /// The word being hashed, with a space before and after.
+    padded: Vec<u8>,
+    /// Where the pieces of `padded` start (the space, each char, the space), and its end.
+    bounds: Vec<usize>,
     /// One bit per bucket, all zero between texts.
     seen: Vec<u64>,
+    /// The buckets seen, in order, with one slot to spare (see `features_with`).
+    buckets: Vec<u32>,
     pub(super) out: Vec<(u32, f32)>,
 }
 
@@ -63,65 +68,134 @@ pub fn features(folded: &str, bits: u32, out: &mut Vec<(u32, f32)>) -> usize {
 }
 
 /// Fills `s.out`; returns the number of words read.
+///
+/// The text is read once, a whitespace-separated token at a time (the tokens of
+/// `str::split_whitespace`); a token that is an address ([`is_address`]) is skipped, and the
+/// others are cut into words, runs of letters and digits. Each word adds its own hash and the
+/// hashes of its chars' 1- to 4-grams (with a space before and after the word), by start and
+/// then by length. A bucket is kept the first time it is seen: a bit per bucket says whether
+/// it was, and the bucket is written to the next free slot either way but the slot is taken
+/// only if it is new, which saves a hard-to-predict branch per gram.
 pub(super) fn features_with(folded: &str, bits: u32, s: &mut Scratch) -> usize {
     let mut words = 0;
     let mask = (1u64 << bits) - 1;
-    let Scratch { offsets, seen, out } = s;
+    let Scratch {
+        padded,
+        bounds,
+        seen,
+        buckets,
+        out,
+    } = s;
     out.clear();
     let words_needed = (1usize << bits).div_ceil(64);
     if seen.len() != words_needed {
         *seen = vec![0; words_needed];
     }
+    // at most 2^bits distinct buckets, and one slot for the write that is not kept
+    buckets.resize((1usize << bits) + 1, 0);
+    let mut len = 0usize;
     // presence, not counts: a bit per bucket (2^16 buckets are 8 KiB, which stay in the
     // fastest cache; a counter per bucket did not, and cost more than the hashing)
     let mut add = |h: u64| {
         let b = (h & mask) as usize;
         let (word, bit) = (b / 64, 1u64 << (b % 64));
-        if seen[word] & bit == 0 {
-            seen[word] |= bit;
-            out.push((b as u32, 1.0));
-        }
+        let new = seen[word] & bit == 0;
+        seen[word] |= bit;
+        buckets[len] = b as u32;
+        len += usize::from(new);
     };
-    for word in folded
-        .split_whitespace()
-        .filter(|t| !is_address(t))
-        .flat_map(|t| t.split(|c: char| !is_alnum(c)))
-        .filter(|w| !w.is_empty())
-    {
-        words += 1;
-        add(fnv(WORD_SEED, word.as_bytes()));
-        // the word's chars, with a space before and after: piece k of `total`
-        offsets.clear();
-        offsets.extend(word.char_indices().map(|(i, _)| i));
-        offsets.push(word.len());
-        let total = offsets.len() + 1;
-        let bytes = word.as_bytes();
-        let piece = |k: usize| -> &[u8] {
-            if k == 0 || k == total - 1 {
-                b" "
-            } else {
-                &bytes[offsets[k - 1]..offsets[k]]
+    let bytes = folded.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let (c, l) = char_at(folded, i);
+        if c.is_whitespace() {
+            i += l;
+            continue;
+        }
+        // a token: up to the next whitespace
+        let start = i;
+        let (mut at, mut slash) = (false, false);
+        while i < bytes.len() {
+            let (c, l) = char_at(folded, i);
+            if c.is_whitespace() {
+                break;
             }
-        };
-        // the 1- to 4-grams starting at one char extend one FNV state: a gram's bytes tell
-        // its length, so grams of different lengths need no marker to hash apart
-        for i in 0..total {
-            let mut h = FNV_OFFSET;
-            for k in i..(i + 4).min(total) {
-                for &b in piece(k) {
-                    h = (h ^ b as u64).wrapping_mul(FNV_PRIME);
+            at |= c == '@';
+            slash |= c == '/';
+            i += l;
+        }
+        let token = &folded[start..i];
+        // (an address holds `@` or `/`, or starts with `www.`)
+        if (at || slash || token.starts_with("www.")) && is_address(token) {
+            continue;
+        }
+        // its words: runs of letters and digits
+        let mut j = 0;
+        let tb = token.as_bytes();
+        while j < tb.len() {
+            let (c, l) = char_at(token, j);
+            if !is_alnum(c) {
+                j += l;
+                continue;
+            }
+            let w = j;
+            while j < tb.len() {
+                let (c, l) = char_at(token, j);
+                if !is_alnum(c) {
+                    break;
                 }
-                add(h);
+                j += l;
             }
+            words += 1;
+            hash_word(&token[w..j], padded, bounds, &mut add);
         }
     }
-    for &(b, _) in out.iter() {
+    for &b in &buckets[..len] {
         seen[b as usize / 64] = 0;
     }
     // unit length
-    let value = 1.0 / (out.len().max(1) as f32).sqrt();
-    out.iter_mut().for_each(|(_, x)| *x = value);
+    let value = 1.0 / (len.max(1) as f32).sqrt();
+    out.extend(buckets[..len].iter().map(|&b| (b, value)));
     words
+}
+
+/// The char at byte `i` of `text` (a char boundary) and its length; ASCII inline.
+#[inline(always)]
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        return (char::from(b), 1);
+    }
+    let c = text[i..].chars().next().unwrap_or(' ');
+    (c, c.len_utf8())
+}
+
+/// Adds a word's hash, then its chars' 1- to 4-grams, with a space before and after the word
+/// (pieces: the space, each char, the space), by start and then by length. The grams starting
+/// at one piece extend one FNV state: a gram's bytes tell its length, so grams of different
+/// lengths need no marker to hash apart.
+#[inline(always)]
+fn hash_word(word: &str, padded: &mut Vec<u8>, bounds: &mut Vec<usize>, add: &mut impl FnMut(u64)) {
+    add(fnv(WORD_SEED, word.as_bytes()));
+    padded.clear();
+    padded.push(b' ');
+    padded.extend_from_slice(word.as_bytes());
+    padded.push(b' ');
+    bounds.clear();
+    bounds.push(0);
+    bounds.extend(word.char_indices().map(|(o, _)| o + 1));
+    bounds.push(word.len() + 1);
+    bounds.push(word.len() + 2);
+    let pieces = bounds.len() - 1;
+    for i in 0..pieces {
+        let mut h = FNV_OFFSET;
+        for k in i..(i + 4).min(pieces) {
+            for &b in &padded[bounds[k]..bounds[k + 1]] {
+                h = (h ^ b as u64).wrapping_mul(FNV_PRIME);
+            }
+            add(h);
+        }
+    }
 }
 
 /// The folded text with the bytes of `spans` (the words of the lexicon's hits) turned into
@@ -163,4 +237,64 @@ pub(super) fn softmax<const N: usize>(logits: [f32; N]) -> [f32; N] {
     let sum: f32 = e.iter().sum();
     e.iter_mut().for_each(|x| *x /= sum);
     e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The extractor written the plain way (iterators, a branch per gram): the fast one must
+    /// give the same buckets in the same order.
+    fn reference(folded: &str, bits: u32) -> (Vec<u32>, usize) {
+        let mask = (1u64 << bits) - 1;
+        let mut out: Vec<u32> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut add = |h: u64| {
+            if seen.insert(h & mask) {
+                out.push((h & mask) as u32);
+            }
+        };
+        let mut words = 0;
+        for word in folded
+            .split_whitespace()
+            .filter(|t| !is_address(t))
+            .flat_map(|t| t.split(|c: char| !is_alnum(c)))
+            .filter(|w| !w.is_empty())
+        {
+            words += 1;
+            add(fnv(WORD_SEED, word.as_bytes()));
+            let mut pieces: Vec<&[u8]> = vec![b" "];
+            pieces.extend(word.char_indices().map(|(i, c)| &word.as_bytes()[i..i + c.len_utf8()]));
+            pieces.push(b" ");
+            for i in 0..pieces.len() {
+                let mut h = FNV_OFFSET;
+                for piece in &pieces[i..(i + 4).min(pieces.len())] {
+                    for &b in *piece {
+                        h = (h ^ b as u64).wrapping_mul(FNV_PRIME);
+                    }
+                    add(h);
+                }
+            }
+        }
+        (out, words)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn the_fast_extractor_equals_the_plain_one(
+            text in "([a-z0-9 @/.:'\\-_#\t\n\u{a0}\u{2003}\u{3000}\u{85}абвҷ\u{0627}\u{0644}\u{0647}\u{06cc}\u{0660}中]|www\\.|https://){0,40}",
+            bits in 4u32..=16,
+        ) {
+            let mut s = Scratch::default();
+            let words = features_with(&text, bits, &mut s);
+            let (want, want_words) = reference(&text, bits);
+            let got: Vec<u32> = s.out.iter().map(|(b, _)| *b).collect();
+            proptest::prop_assert_eq!(got, want);
+            proptest::prop_assert_eq!(words, want_words);
+            // and the scratch is clean for the next text
+            proptest::prop_assert!(s.seen.iter().all(|&w| w == 0));
+        }
+    }
 }
