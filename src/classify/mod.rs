@@ -46,8 +46,10 @@
 //! of a severity-3 term stay below 0.5), a low-ambiguity term used plainly does, and a news
 //! report that names a slur, the outlets and a campaign title comes out `reporting`, with every
 //! term still tagged.
+mod decimal;
 mod verdict;
 
+pub(crate) use decimal::push_fixed2;
 pub use verdict::{Label, ModelOpinion, Scores, Verdict};
 
 use std::sync::OnceLock;
@@ -388,12 +390,14 @@ pub fn verdict(hits: &[Hit], cues: &[CueHit], rules: &[RuleHit], w: &Weights) ->
         } else {
             harm[slot(label)].add(weight);
         }
-        reasons.push(format!(
-            "cue {} `{}` -> {} +{weight:.2}",
+        let mut line = format!(
+            "cue {} `{}` -> {} +",
             c.kind.as_str(),
             c.text,
             label.as_str()
-        ));
+        );
+        push_fixed2(&mut line, weight);
+        reasons.push(line);
     }
     let reporting = report.score();
     let damp = 1.0 - w.damping * reporting;
@@ -450,10 +454,12 @@ pub(crate) fn decide(
         (Label::Reporting, reporting)
     } else {
         if best_score > 0.0 || reporting > 0.0 {
-            reasons.push(format!(
-                "{NO_SCORE} {} (harmful {best_score:.2}, reporting {reporting:.2}): neutral",
-                w.threshold
-            ));
+            let mut line = format!("{NO_SCORE} {} (harmful ", w.threshold);
+            push_fixed2(&mut line, best_score);
+            line.push_str(", reporting ");
+            push_fixed2(&mut line, reporting);
+            line.push_str("): neutral");
+            reasons.push(line);
         }
         (Label::Neutral, scores.neutral)
     };

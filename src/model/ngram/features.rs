@@ -264,7 +264,10 @@ mod tests {
             words += 1;
             add(fnv(WORD_SEED, word.as_bytes()));
             let mut pieces: Vec<&[u8]> = vec![b" "];
-            pieces.extend(word.char_indices().map(|(i, c)| &word.as_bytes()[i..i + c.len_utf8()]));
+            pieces.extend(
+                word.char_indices()
+                    .map(|(i, c)| &word.as_bytes()[i..i + c.len_utf8()]),
+            );
             pieces.push(b" ");
             for i in 0..pieces.len() {
                 let mut h = FNV_OFFSET;

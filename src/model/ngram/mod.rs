@@ -53,6 +53,7 @@ use std::sync::OnceLock;
 
 use super::error::ModelError;
 use super::scores::{LabelScores, TextModel};
+use crate::classify::push_fixed2;
 use crate::classify::{self, Label, Weights};
 use crate::normalize::Normalizer;
 use crate::report::Report;
@@ -378,22 +379,30 @@ impl NgramModel {
             report.verdict.reasons.push(line);
             return;
         }
-        let listed: Vec<String> = Label::ALL
-            .iter()
-            .zip(p)
-            .map(|(l, x)| format!("{} {x:.2}", l.as_str()))
-            .collect();
-        let line = format!(
-            "n-gram model `{}`: {}; harmful mass {mass:.2} (threshold {:.2}) → evidence {e:.2}{}",
-            self.name,
-            listed.join(", "),
-            self.threshold,
-            if rules.reporting > 0.0 {
-                format!(" after reporting damping ({:.2})", rules.reporting)
-            } else {
-                String::new()
+        // the probabilities, the mass and the evidence (written by hand, as above)
+        let mut line = String::with_capacity(200 + self.name.len());
+        line.push_str("n-gram model `");
+        line.push_str(&self.name);
+        line.push_str("`: ");
+        for (i, (l, x)) in Label::ALL.iter().zip(p).enumerate() {
+            if i > 0 {
+                line.push_str(", ");
             }
-        );
+            line.push_str(l.as_str());
+            line.push(' ');
+            push_fixed2(&mut line, x);
+        }
+        line.push_str("; harmful mass ");
+        push_fixed2(&mut line, mass);
+        line.push_str(" (threshold ");
+        push_fixed2(&mut line, self.threshold);
+        line.push_str(") → evidence ");
+        push_fixed2(&mut line, e);
+        if rules.reporting > 0.0 {
+            line.push_str(" after reporting damping (");
+            push_fixed2(&mut line, rules.reporting);
+            line.push(')');
+        }
         let mut reasons: Vec<String> = std::mem::take(&mut report.verdict.reasons)
             .into_iter()
             .filter(|r| !r.starts_with(classify::NO_SCORE))
@@ -431,69 +440,5 @@ impl TextModel for NgramModel {
                     .distribution()
             })
             .collect())
-    }
-}
-
-/// Appends `x` with two decimals, exactly as `format!("{x:.2}")` writes it.
-///
-/// For a finite, non-negative `x` below 10^9, `x * 100` is exact in `f64` (24 bits of mantissa times
-/// a 7-bit integer), so rounding it to an integer, ties to even, is the decimal rounding that
-/// `{:.2}` does; other values go through `format!`. A property test compares the two.
-fn push_fixed2(out: &mut String, x: f32) {
-    if !(x.is_finite() && x.is_sign_positive() && x < 1e9) {
-        out.push_str(&format!("{x:.2}"));
-        return;
-    }
-    let k = (f64::from(x) * 100.0).round_ties_even() as u64;
-    let mut digits = [0u8; 24];
-    let mut n = k;
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        // at least three digits: `0.05`
-        if n == 0 && digits.len() - at >= 3 {
-            break;
-        }
-    }
-    let s = &digits[at..];
-    let (int, frac) = s.split_at(s.len() - 2);
-    // ASCII digits only
-    out.push_str(std::str::from_utf8(int).unwrap_or("0"));
-    out.push('.');
-    out.push_str(std::str::from_utf8(frac).unwrap_or("00"));
-}
-
-#[cfg(test)]
-mod fixed2_tests {
-    use super::push_fixed2;
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5000))]
-
-        #[test]
-        fn push_fixed2_writes_what_format_writes(
-            bits in proptest::prelude::any::<u32>(),
-            unit in 0.0f32..1.0,
-            cents in 0u32..100_000,
-        ) {
-            // any f32, a probability, and values near the ties (k/100 and k/100 + 1/200)
-            let near = [cents as f32 / 100.0, (cents as f32 + 0.5) / 100.0];
-            for x in [f32::from_bits(bits), unit, near[0], near[1]] {
-                let mut s = String::new();
-                push_fixed2(&mut s, x);
-                proptest::prop_assert_eq!(s, format!("{x:.2}"));
-            }
-        }
-    }
-
-    #[test]
-    fn ties_and_edges_round_as_format_does() {
-        for x in [0.0f32, -0.0, 0.005, 0.125, 0.375, 0.995, 1.0, 0.59, 999.995, 1e9, -1.0] {
-            let mut s = String::new();
-            push_fixed2(&mut s, x);
-            assert_eq!(s, format!("{x:.2}"), "{x}");
-        }
     }
 }
