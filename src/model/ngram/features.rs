@@ -8,6 +8,8 @@ pub(super) struct Scratch {
     padded: Vec<u8>,
     /// Where the pieces of `padded` start (the space, each char, the space), and its end.
     bounds: Vec<usize>,
+    /// The hashes of the word being read, in order.
+    hashes: Vec<u64>,
     /// One bit per bucket, all zero between texts.
     seen: Vec<u64>,
     /// The buckets seen, in order, with one slot to spare (see `features_with`).
@@ -82,6 +84,7 @@ pub(super) fn features_with(folded: &str, bits: u32, s: &mut Scratch) -> usize {
     let Scratch {
         padded,
         bounds,
+        hashes,
         seen,
         buckets,
         out,
@@ -147,7 +150,9 @@ pub(super) fn features_with(folded: &str, bits: u32, s: &mut Scratch) -> usize {
                 j += l;
             }
             words += 1;
-            hash_word(&token[w..j], padded, bounds, &mut add);
+            // hashed first, all grams at once (independent chains), then taken in order
+            hash_word(&token[w..j], padded, bounds, hashes);
+            hashes.iter().for_each(|&h| add(h));
         }
     }
     for &b in &buckets[..len] {
@@ -170,13 +175,14 @@ fn char_at(text: &str, i: usize) -> (char, usize) {
     (c, c.len_utf8())
 }
 
-/// Adds a word's hash, then its chars' 1- to 4-grams, with a space before and after the word
+/// Writes a word's hash, then its chars' 1- to 4-grams, with a space before and after the word
 /// (pieces: the space, each char, the space), by start and then by length. The grams starting
 /// at one piece extend one FNV state: a gram's bytes tell its length, so grams of different
 /// lengths need no marker to hash apart.
 #[inline(always)]
-fn hash_word(word: &str, padded: &mut Vec<u8>, bounds: &mut Vec<usize>, add: &mut impl FnMut(u64)) {
-    add(fnv(WORD_SEED, word.as_bytes()));
+fn hash_word(word: &str, padded: &mut Vec<u8>, bounds: &mut Vec<usize>, out: &mut Vec<u64>) {
+    out.clear();
+    out.push(fnv(WORD_SEED, word.as_bytes()));
     padded.clear();
     padded.push(b' ');
     padded.extend_from_slice(word.as_bytes());
@@ -193,7 +199,7 @@ fn hash_word(word: &str, padded: &mut Vec<u8>, bounds: &mut Vec<usize>, add: &mu
             for &b in &padded[bounds[k]..bounds[k + 1]] {
                 h = (h ^ b as u64).wrapping_mul(FNV_PRIME);
             }
-            add(h);
+            out.push(h);
         }
     }
 }
