@@ -98,7 +98,7 @@ struct Args {
     #[arg(long)]
     cascade: Option<PathBuf>,
     /// Add the learned n-gram stage (the embedded `models/ngram`): every text also gets a
-    /// character n-gram model's opinion, at about the rules' cost.
+    /// character n-gram model's opinion; a run takes about twice as long.
     #[arg(long)]
     ngram: bool,
     /// The n-gram stage from this model directory (`model.toml`, weights) instead.

@@ -213,11 +213,13 @@ impl NgramModel {
         &self.languages
     }
 
-    /// The same model with another operating threshold on the harmful mass.
+    /// The same model with another operating threshold on the harmful mass, a value strictly
+    /// between 0 and 1; any other value (0, 1, NaN, …) leaves the threshold as it was.
     ///
     /// ```
     /// let m = tahrid::model::NgramModel::embedded().clone().with_threshold(0.9);
     /// assert_eq!(m.threshold(), 0.9);
+    /// assert_eq!(m.clone().with_threshold(1.5).threshold(), 0.9); // out of range: unchanged
     /// ```
     pub fn with_threshold(mut self, threshold: f32) -> NgramModel {
         if threshold > 0.0 && threshold < 1.0 {
