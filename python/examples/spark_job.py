@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--master", default="local[2]")
     p.add_argument("--lexicon", default=None)
     p.add_argument("--threads", type=int, default=1, help="rayon threads per Python worker")
+    p.add_argument("--ngram", action="store_true", help="add the learned n-gram stage")
     args = p.parse_args(argv)
 
     # The workers must run this interpreter (the one that has tahrid installed).
@@ -51,9 +52,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"spark_job: no column `{args.text_field}` in {args.input}", file=sys.stderr)
             return 2
         started = time.perf_counter()
-        tagged = df.withColumn(
-            "tahrid", tag_udf(args.text_field, lexicon=args.lexicon, threads=args.threads)
-        )
+        udf = tag_udf(args.text_field, lexicon=args.lexicon, threads=args.threads, ngram=args.ngram)
+        tagged = df.withColumn("tahrid", udf)
         tagged.write.mode("overwrite").parquet(args.output)
         secs = time.perf_counter() - started
         rows = spark.read.parquet(args.output).count()

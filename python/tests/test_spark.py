@@ -85,3 +85,19 @@ def test_the_spark_job_reads_jsonl_and_reports_a_missing_column(dataset):
     job = run_job(str(jsonl), str(d / "x"), "--format", "json", "--text-field", "body")
     assert job.returncode == 2
     assert "no column `body`" in job.stderr
+
+
+def test_the_spark_job_runs_the_ngram_stage_as_the_cli_does(dataset):
+    d, _, jsonl, ids = dataset
+    out = d / "ngram"
+    job = run_job(str(jsonl), str(out), "--format", "json", "--ngram", "--master", "local[2]")
+    assert job.returncode == 0, job.stderr[-3000:]
+    by_id = {r["id"]: r["tahrid"] for r in pq.read_table(out).to_pylist()}
+    cli = {r["id"]: r for r in cli_records("--ngram", str(jsonl))}
+    assert len(by_id) == len(cli) == len(ids) - 1
+    for id_, want in cli.items():
+        got = by_id[id_]
+        assert got["label"] == want["verdict"]["label"], id_
+        assert got["reasons"] == want["verdict"]["reasons"], id_
+        # every verdict says what the n-gram model did
+        assert any(r.startswith("n-gram model `") for r in got["reasons"]), id_

@@ -251,6 +251,21 @@ mod tests {
         texts
     }
 
+    /// Both matchers find the same hits and cue occurrences in the same order in every text.
+    fn assert_same_finds(x: &Matcher, y: &Matcher, texts: &[String]) {
+        let n = Normalizer::default();
+        for t in texts {
+            let folded = n.fold_str(t);
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            assert_eq!(
+                x.find(&folded, None, &mut a),
+                y.find(&folded, None, &mut b),
+                "{t}"
+            );
+            assert_eq!(a, b, "{t}");
+        }
+    }
+
     #[test]
     fn the_dfa_finds_what_the_nfa_finds_in_the_same_order() {
         let n = Normalizer::default();
@@ -267,14 +282,7 @@ mod tests {
         }
         let texts = fixture_texts();
         assert!(texts.len() > 200);
-        for t in &texts {
-            let folded = n.fold_str(t);
-            let (mut a, mut b) = (Vec::new(), Vec::new());
-            let hits_a = nfa.find(&folded, None, &mut a);
-            let hits_b = dfa.find(&folded, None, &mut b);
-            assert_eq!(hits_a, hits_b, "{t}");
-            assert_eq!(a, b, "{t}");
-        }
+        assert_same_finds(&nfa, &dfa, &texts);
     }
 
     #[test]
@@ -292,13 +300,6 @@ mod tests {
         let mut texts = fixture_texts();
         // chars outside the patterns, of every UTF-8 length, between and inside words
         texts.push("x\u{4E2D}رافضه\u{1F600}الرافضة 中 ﷺ rafidah\u{10FFFF}".into());
-        for t in &texts {
-            let folded = n.fold_str(t);
-            let (mut a, mut b) = (Vec::new(), Vec::new());
-            let hits_a = symbols.find(&folded, None, &mut a);
-            let hits_b = bytes.find(&folded, None, &mut b);
-            assert_eq!(hits_a, hits_b, "{t}");
-            assert_eq!(a, b, "{t}");
-        }
+        assert_same_finds(&symbols, &bytes, &texts);
     }
 }

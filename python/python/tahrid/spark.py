@@ -90,8 +90,10 @@ def _executor_tagger(key: tuple[Any, ...]) -> Tagger:
         with _taggers_lock:
             tagger = _taggers.get(key)
             if tagger is None:
-                lexicon, extend, dfa, threads = key
-                tagger = Tagger(lexicon, extend=list(extend) or None, dfa=dfa, threads=threads)
+                lexicon, extend, dfa, threads, ngram = key
+                tagger = Tagger(
+                    lexicon, extend=list(extend) or None, dfa=dfa, threads=threads, ngram=ngram
+                )
                 _taggers[key] = tagger
     return tagger
 
@@ -135,15 +137,16 @@ def tag_udf(
     extend: list[str] | None = None,
     dfa: bool = False,
     threads: int | None = 1,
+    ngram: bool = False,
 ) -> Column:
     """The tahrid struct column (``RESULT_SCHEMA``) of a text column.
 
     ``column``: a column name or ``Column`` of strings (or binary UTF-8). ``lexicon``,
-    ``extend``, ``dfa``: as for ``Tagger``; paths must exist on every executor. ``threads``:
-    rayon threads per Python worker (default 1, since Spark runs one worker per core; ``None``
-    uses one per core in each worker).
+    ``extend``, ``dfa``, ``ngram``: as for ``Tagger``; paths must exist on every executor.
+    ``threads``: rayon threads per Python worker (default 1, since Spark runs one worker per
+    core; ``None`` uses one per core in each worker).
     """
-    key = (lexicon, tuple(extend or ()), dfa, threads)
+    key = (lexicon, tuple(extend or ()), dfa, threads, ngram)
 
     @pandas_udf(RESULT_SCHEMA)  # type: ignore[call-overload]
     def tahrid_tag(texts: pd.Series) -> pd.DataFrame:
