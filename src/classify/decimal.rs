@@ -4,35 +4,21 @@
 //! adds a line of them to every text: formatting floats with `format!("{:.2}")` was a visible
 //! share of a corpus run. [`push_fixed2`] writes the same characters.
 
+use std::fmt::Write;
+
 /// Appends `x` with two decimals, exactly as `format!("{x:.2}")` writes it.
 ///
-/// For a finite, non-negative `x` below 10^9, `x * 100` is exact in `f64` (24 bits of mantissa times
-/// a 7-bit integer), so rounding it to an integer, ties to even, is the decimal rounding that
-/// `{:.2}` does; other values go through `format!`. A property test compares the two.
+/// For a finite, non-negative `x` below 10^9, `x * 100` is exact in `f64` (24 bits of
+/// mantissa times a 7-bit integer), so rounding it to an integer, ties to even, is the decimal
+/// rounding that `{:.2}` does; other values go through `format!`. A property test compares the two.
 pub(crate) fn push_fixed2(out: &mut String, x: f32) {
     if !(x.is_finite() && x.is_sign_positive() && x < 1e9) {
-        out.push_str(&format!("{x:.2}"));
+        let _ = write!(out, "{x:.2}");
         return;
     }
     let k = (f64::from(x) * 100.0).round_ties_even() as u64;
-    let mut digits = [0u8; 24];
-    let mut n = k;
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        // at least three digits: `0.05`
-        if n == 0 && digits.len() - at >= 3 {
-            break;
-        }
-    }
-    let s = &digits[at..];
-    let (int, frac) = s.split_at(s.len() - 2);
-    // ASCII digits only
-    out.push_str(std::str::from_utf8(int).unwrap_or("0"));
-    out.push('.');
-    out.push_str(std::str::from_utf8(frac).unwrap_or("00"));
+    // integers print without the float machinery
+    let _ = write!(out, "{}.{:02}", k / 100, k % 100);
 }
 
 #[cfg(test)]

@@ -27,6 +27,8 @@
 //! more than 127 distinct non-ASCII chars in the patterns there is no such numbering; the
 //! matcher then scans bytes ([`Alphabet::new`] returns `None`).
 
+use crate::script::two_byte_cp;
+
 /// The symbol of every non-ASCII char that no pattern holds.
 pub(super) const OTHER: u8 = 0x80;
 
@@ -86,8 +88,7 @@ impl Alphabet {
             return (b, 1);
         }
         if b < 0xE0 {
-            let cp = usize::from(b & 0x1F) << 6 | usize::from(text[i + 1] & 0x3F);
-            return (self.narrow[cp], 2);
+            return (self.narrow[two_byte_cp(text, i)], 2);
         }
         self.wide_symbol(text, i)
     }
@@ -95,16 +96,10 @@ impl Alphabet {
     /// [`symbol`](Self::symbol) for a char of three or four bytes.
     #[cold]
     fn wide_symbol(&self, text: &[u8], i: usize) -> (u8, usize) {
-        let b = text[i];
-        let (len, lead) = if b < 0xF0 {
-            (3, b & 0x0F)
-        } else {
-            (4, b & 0x07)
-        };
-        let cp = text[i + 1..i + len]
-            .iter()
-            .fold(u32::from(lead), |cp, &c| cp << 6 | u32::from(c & 0x3F));
-        let symbol = char::from_u32(cp)
+        let len = if text[i] < 0xF0 { 3 } else { 4 };
+        let symbol = std::str::from_utf8(&text[i..i + len])
+            .ok()
+            .and_then(|s| s.chars().next())
             .and_then(|c| self.wide.binary_search_by_key(&c, |w| w.0).ok())
             .map_or(OTHER, |k| self.wide[k].1);
         (symbol, len)
