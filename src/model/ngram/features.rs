@@ -10,6 +10,8 @@ pub(super) struct Scratch {
     bounds: Vec<usize>,
     /// The hashes of the word being read, in order.
     hashes: Vec<u64>,
+    /// The words of the token being read: start, end and char width (see `features_with`).
+    spans: Vec<(usize, usize, usize)>,
     /// One bit per bucket, all zero between texts.
     seen: Vec<u64>,
     /// The buckets seen, in order, with one slot to spare (see `features_with`).
@@ -72,8 +74,9 @@ pub fn features(folded: &str, bits: u32, out: &mut Vec<(u32, f32)>) -> usize {
 /// Fills `s.out`; returns the number of words read.
 ///
 /// The text is read once, a whitespace-separated token at a time (the tokens of
-/// `str::split_whitespace`); a token that is an address ([`is_address`]) is skipped, and the
-/// others are cut into words, runs of letters and digits. Each word adds its own hash and the
+/// `str::split_whitespace`), each char decoded once: the token's words, runs of letters and
+/// digits, are noted as the scan passes them. A token that is an address ([`is_address`]) is
+/// skipped; the words of the others are hashed. Each word adds its own hash and the
 /// hashes of its chars' 1- to 4-grams (with a space before and after the word), by start and
 /// then by length. A bucket is kept the first time it is seen: a bit per bucket says whether
 /// it was, and the bucket is written to the next free slot either way but the slot is taken
@@ -85,6 +88,7 @@ pub(super) fn features_with(folded: &str, bits: u32, s: &mut Scratch) -> usize {
         padded,
         bounds,
         hashes,
+        spans,
         seen,
         buckets,
         out,
@@ -107,6 +111,9 @@ pub(super) fn features_with(folded: &str, bits: u32, s: &mut Scratch) -> usize {
         buckets[len] = b as u32;
         len += usize::from(new);
     };
+    // one pass over the chars: a token ends at whitespace, and its words (runs of letters
+    // and digits) are noted as they end, with the width of their chars (1 or 2 bytes each,
+    // or 0: mixed); they are hashed once the token is known not to be an address
     let bytes = folded.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -118,40 +125,39 @@ pub(super) fn features_with(folded: &str, bits: u32, s: &mut Scratch) -> usize {
         // a token: up to the next whitespace
         let start = i;
         let (mut at, mut slash) = (false, false);
+        let mut word: Option<(usize, usize)> = None; // start and width of the open word
+        spans.clear();
         while i < bytes.len() {
             let (c, l) = char_at(folded, i);
             if c.is_whitespace() {
                 break;
             }
-            at |= c == '@';
-            slash |= c == '/';
+            if is_alnum(c) {
+                word = Some(match word {
+                    None => (i, l),
+                    Some((w, width)) => (w, if width == l { width } else { 0 }),
+                });
+            } else {
+                at |= c == '@';
+                slash |= c == '/';
+                if let Some((w, width)) = word.take() {
+                    spans.push((w, i, width));
+                }
+            }
             i += l;
+        }
+        if let Some((w, width)) = word {
+            spans.push((w, i, width));
         }
         let token = &folded[start..i];
         // (an address holds `@` or `/`, or starts with `www.`)
         if (at || slash || token.starts_with("www.")) && is_address(token) {
             continue;
         }
-        // its words: runs of letters and digits
-        let mut j = 0;
-        let tb = token.as_bytes();
-        while j < tb.len() {
-            let (c, l) = char_at(token, j);
-            if !is_alnum(c) {
-                j += l;
-                continue;
-            }
-            let w = j;
-            while j < tb.len() {
-                let (c, l) = char_at(token, j);
-                if !is_alnum(c) {
-                    break;
-                }
-                j += l;
-            }
+        for &(w, e, width) in spans.iter() {
             words += 1;
             // hashed first, all grams at once (independent chains), then taken in order
-            hash_word(&token[w..j], padded, bounds, hashes);
+            hash_word(&folded[w..e], width, padded, bounds, hashes);
             hashes.iter().for_each(|&h| add(h));
         }
     }
@@ -178,14 +184,29 @@ fn char_at(text: &str, i: usize) -> (char, usize) {
 /// Writes a word's hash, then its chars' 1- to 4-grams, with a space before and after the word
 /// (pieces: the space, each char, the space), by start and then by length. The grams starting
 /// at one piece extend one FNV state: a gram's bytes tell its length, so grams of different
-/// lengths need no marker to hash apart.
+/// lengths need no marker to hash apart. `width` is the byte length of every char of the
+/// word, or 0 when they differ.
 #[inline(always)]
-fn hash_word(word: &str, padded: &mut Vec<u8>, bounds: &mut Vec<usize>, out: &mut Vec<u64>) {
+fn hash_word(
+    word: &str,
+    width: usize,
+    padded: &mut Vec<u8>,
+    bounds: &mut Vec<usize>,
+    out: &mut Vec<u64>,
+) {
     out.clear();
     out.push(fnv(WORD_SEED, word.as_bytes()));
+    let w = word.as_bytes();
+    // words whose chars are all one byte (ASCII) or all two (Cyrillic, Arabic, Greek...) take
+    // loops of fixed shape; the others go through the chars' byte bounds
+    match width {
+        1 => return hash_uniform::<1>(w, out),
+        2 => return hash_uniform::<2>(w, out),
+        _ => {}
+    }
     padded.clear();
     padded.push(b' ');
-    padded.extend_from_slice(word.as_bytes());
+    padded.extend_from_slice(w);
     padded.push(b' ');
     bounds.clear();
     bounds.push(0);
@@ -200,6 +221,36 @@ fn hash_word(word: &str, padded: &mut Vec<u8>, bounds: &mut Vec<usize>, out: &mu
                 h = (h ^ b as u64).wrapping_mul(FNV_PRIME);
             }
             out.push(h);
+        }
+    }
+}
+
+/// [`hash_word`] for a word whose chars all take `S` bytes: the same hashes in the same order.
+/// The pieces are the space, `len / S` chars and the space; a piece's hash step is fixed in
+/// shape, and the grams are written to slots computed in advance.
+#[inline(always)]
+fn hash_uniform<const S: usize>(w: &[u8], out: &mut Vec<u64>) {
+    let pieces = w.len() / S + 2;
+    let step = |mut h: u64, k: usize| {
+        if k == 0 || k == pieces - 1 {
+            return (h ^ b' ' as u64).wrapping_mul(FNV_PRIME);
+        }
+        for &b in &w[(k - 1) * S..k * S] {
+            h = (h ^ b as u64).wrapping_mul(FNV_PRIME);
+        }
+        h
+    };
+    // grams starting at piece i: min(4, pieces - i), in all 4 * pieces - 6 (pieces >= 3)
+    let start = out.len();
+    out.resize(start + 4 * pieces - 6, 0);
+    let grams = &mut out[start..];
+    let mut at = 0;
+    for i in 0..pieces {
+        let mut h = FNV_OFFSET;
+        for k in i..(i + 4).min(pieces) {
+            h = step(h, k);
+            grams[at] = h;
+            at += 1;
         }
     }
 }
@@ -293,7 +344,7 @@ mod tests {
 
         #[test]
         fn the_fast_extractor_equals_the_plain_one(
-            text in "([a-z0-9 @/.:'\\-_#\t\n\u{a0}\u{2003}\u{3000}\u{85}абвҷ\u{0627}\u{0644}\u{0647}\u{06cc}\u{0660}中]|www\\.|https://){0,40}",
+            text in "([a-z0-9 @/.:'\\-_#\t\n\u{a0}\u{2003}\u{3000}\u{85}абвҷ\u{0627}\u{0644}\u{0647}\u{06cc}\u{0660}中😀\u{1d400}]|www\\.|https://){0,40}",
             bits in 4u32..=16,
         ) {
             let mut s = Scratch::default();
