@@ -14,8 +14,14 @@
 //! 1. belong to a language the document reads ([`cue_langs`]: a document marked as Persian by
 //!    its letters reads only Persian cues), and
 //! 2. respect word boundaries ([`cue_span`]): the occurrence starts a word, or follows an
-//!    Arabic-script clitic such as `و` or `بال`; it ends a word, or precedes an Arabic-script
-//!    pronoun clitic, or continues freely when the phrase ends in `*` (`condemn*`).
+//!    Arabic clitic such as `و` or `بال`; it ends a word, or precedes an Arabic pronoun
+//!    clitic or a Persian suffix (`ی`, `ها`), or continues freely when the phrase ends in `*`
+//!    (`condemn*`). A language's clitics attach to the phrases of its own list only (when the
+//!    document reads that language's cues): Arabic clitics to Arabic cues, Persian suffixes to
+//!    Persian cues, none to the others. Otherwise words of one language would be found inside
+//!    words of another: Urdu `سور` ("pig") in Arabic `السوري` ("the Syrian"), Urdu `خارجی`
+//!    ("Kharijite") in Arabic `الخارجية` ("foreign affairs"), Persian `طبق` ("according to")
+//!    in Arabic `الطبقة` ("the layer").
 //!
 //! Of overlapping cues of one kind the longest wins (`بحسب` over the `حسب` inside it).
 use std::collections::BTreeMap;
@@ -91,13 +97,18 @@ struct CuesInner {
     phrases: Vec<Vec<Phrase>>,
 }
 
-/// Arabic-script clitics that may precede a cue in the same word.
+/// Arabic clitics that may precede a cue of the Arabic list in the same word.
 const AR_PREFIXES: &[&str] = &[
     "و", "ف", "ب", "ل", "ك", "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وب", "ول",
     "فل", "فب",
 ];
-/// Arabic-script pronoun clitics that may follow a cue in the same word.
+/// Arabic pronoun clitics that may follow a cue of the Arabic list in the same word.
 const AR_SUFFIXES: &[&str] = &["ه", "ها", "هم", "هن", "كم", "نا", "ي"];
+/// Persian suffixes that may follow a cue of the Persian list in the same word, folded (ی is
+/// ي, and a ZWNJ before them is gone): the ezafe or indefinite ی, the plural ها with and
+/// without them, and ای. Persian has no clitic prefixes to allow: the conjunction و and the
+/// preposition به are written apart.
+const FA_SUFFIXES: &[&str] = &["ي", "ها", "هاي", "هايي", "اي"];
 
 impl Cues {
     /// The cues embedded in the crate (`models/context/cues.toml`), compiled once.
@@ -269,7 +280,14 @@ impl Cues {
                 if p.langs & langs == 0 {
                     continue;
                 }
-                if let Some(span) = cue_span(t, r.start, r.end, p) {
+                // each language's clitics on the phrases of its own list: Persian طبق
+                // ("according to") is not in Arabic الطبقة ("the layer")
+                let here = p.langs & langs;
+                let clitics = Clitics {
+                    arabic: p.arabic && here & lang_bit(Lang::Ar) != 0,
+                    persian: p.arabic && here & lang_bit(Lang::Fa) != 0,
+                };
+                if let Some(span) = cue_span(t, r.start, r.end, p.wildcard, clitics) {
                     out.push((p.kind, span));
                 }
             }
@@ -290,8 +308,25 @@ impl Cues {
     }
 }
 
+/// Which languages' clitics a cue occurrence may carry.
+#[derive(Clone, Copy)]
+struct Clitics {
+    arabic: bool,
+    persian: bool,
+}
+
+impl Clitics {
+    fn prefix(self, p: &str) -> bool {
+        self.arabic && AR_PREFIXES.contains(&p)
+    }
+
+    fn suffix(self, s: &str) -> bool {
+        (self.arabic && AR_SUFFIXES.contains(&s)) || (self.persian && FA_SUFFIXES.contains(&s))
+    }
+}
+
 /// The word span of a cue occurrence if it respects word boundaries.
-fn cue_span(t: &str, s: usize, e: usize, p: &Phrase) -> Option<Range<usize>> {
+fn cue_span(t: &str, s: usize, e: usize, wildcard: bool, clitics: Clitics) -> Option<Range<usize>> {
     let first = t[s..e]
         .chars()
         .find(|c| is_alpha(*c))
@@ -313,7 +348,7 @@ fn cue_span(t: &str, s: usize, e: usize, p: &Phrase) -> Option<Range<usize>> {
             return None;
         }
     }
-    if ws < s && !(p.arabic && AR_PREFIXES.contains(&&t[ws..s])) {
+    if ws < s && !clitics.prefix(&t[ws..s]) {
         return None;
     }
     let mut we = e;
@@ -322,11 +357,11 @@ fn cue_span(t: &str, s: usize, e: usize, p: &Phrase) -> Option<Range<usize>> {
             break;
         }
         we = e + i + c.len_utf8();
-        if !p.wildcard && we - e > 8 {
+        if !wildcard && we - e > 8 {
             return None;
         }
     }
-    if we > e && !p.wildcard && !(p.arabic && AR_SUFFIXES.contains(&&t[e..we])) {
+    if we > e && !wildcard && !clitics.suffix(&t[e..we]) {
         return None;
     }
     Some(ws..we)
@@ -355,5 +390,33 @@ mod tests {
         assert!(kinds("unsaid").is_empty());
         assert_eq!(kinds("وبحسب"), [CueKind::Attribution]); // not also the حسب inside it
         assert!(kinds("فاقتلوهم").contains(&CueKind::Violence));
+    }
+
+    #[test]
+    fn arabic_clitics_attach_to_arabic_cues_only() {
+        let at = |s: &str, langs: u16| -> Vec<CueKind> {
+            Cues::embedded()
+                .find(&fold(s), langs)
+                .into_iter()
+                .map(|(k, _)| k)
+                .collect()
+        };
+        let ar = cue_langs("ar");
+        // Persian طبق ("according to") on its own, and not inside Arabic الطبقة ("the layer")
+        assert!(at("طبق گزارش", cue_langs("fa")).contains(&CueKind::Attribution));
+        assert!(!at("الطبقة", ar).contains(&CueKind::Attribution));
+        assert!(!at("والطبقة الوسطى", ar).contains(&CueKind::Attribution));
+        // Urdu سور ("pig") is not in Arabic السوري ("the Syrian"), nor Urdu خارجی
+        // ("Kharijite") in Arabic الخارجية ("foreign affairs")
+        assert!(!at("الرئيس السوري", ar).contains(&CueKind::Insult));
+        assert!(!at("وزارة الخارجية", ar).contains(&CueKind::Outsider));
+        // an Arabic cue keeps its clitics
+        assert_eq!(at("وبحسب", ar), [CueKind::Attribution]);
+        assert_eq!(at("وقالت", ar), [CueKind::Attribution]);
+        // a Persian cue takes Persian suffixes (plural, ezafe), and not Arabic ones
+        let fa = cue_langs("fa");
+        assert!(at("سگ‌های", fa).contains(&CueKind::Insult));
+        assert!(at("گزارشی", fa).contains(&CueKind::Reporting));
+        assert!(!at("طبقه", fa).contains(&CueKind::Attribution)); // "floor", not طبق + ه
     }
 }
