@@ -124,6 +124,36 @@ fn one_high_ambiguity_term_is_not_harmful_on_its_own() {
 }
 
 #[test]
+fn a_takfir_word_listed_beside_a_group_is_not_said_of_it() {
+    let rules = |text: &str| -> Vec<String> {
+        let r = Tagger::default().tag(text);
+        r.rules.into_iter().map(|c| c.rule).collect()
+    };
+    // lists of categories, as in religious texts: no hostile predicate
+    for text in [
+        "ذكر المفسرون اليهود والنصارى والمشركين في هذه الآية",
+        "Дар ин оят яҳудиён ва мушрикон ёд шудаанд",
+        "Bu oyatda yahudiylar va mushriklar zikr qilingan",
+    ] {
+        assert!(
+            !rules(text).contains(&"hostile_predicate".to_string()),
+            "{text}"
+        );
+    }
+    // the same words said of the group still are
+    for text in [
+        "الشيعة مشركين",
+        "الشيعة كفار ومشركون",
+        "Шиаҳо мушрикон ҳастанд",
+    ] {
+        assert!(
+            rules(text).contains(&"hostile_predicate".to_string()),
+            "{text}"
+        );
+    }
+}
+
+#[test]
 fn batch_equals_single_and_keeps_order() {
     let tagger = Tagger::default();
     let texts = [

@@ -22,7 +22,9 @@
 //! - a hate verb before a target, an insult after one or right before one, within
 //!   [`Reach::predicate_distance`] words and possibly across a sentence, is a
 //!   `hostile_predicate`; so is a takfir predicate after a target in the same sentence, within
-//!   [`Reach::takfir_distance`] words.
+//!   [`Reach::takfir_distance`] words, unless it is coordinated with the target
+//!   (`اليهود والنصارى والمشركين`, "Jews, Christians and polytheists": a list of categories,
+//!   see `coordinated`).
 //!
 //! Each span fires once per rule, and gets a role by the same rules as a hit; where that role
 //! is `use`, a negation right before the verb or predicate (outside the cue: "not Muslims" is a
@@ -163,7 +165,7 @@ pub(crate) fn analyze(
 
     // Targets: group names and slur hits (takfir labels are predicates, not targets), ordered
     // by first word.
-    let mut targets: Vec<(Range<usize>, (usize, usize, u32))> = found
+    let mut targets: Vec<Target> = found
         .iter()
         .zip(&located)
         .filter(|((k, _), _)| *k == CueKind::Group)
@@ -203,6 +205,9 @@ pub(crate) fn analyze(
         let Some((t_span, _)) = target else {
             continue;
         };
+        if *kind == CueKind::Takfir && coordinated(t, &words, &targets, *at) {
+            continue;
+        }
         let span = cue_span.start.min(t_span.start)..cue_span.end.max(t_span.end);
         if !seen.insert((span.start, span.end, rule)) {
             continue;
@@ -225,6 +230,61 @@ pub(crate) fn analyze(
         cues: found,
         roles,
         composites,
+    }
+}
+
+/// A target's span and its (first word, last word, sentence).
+type Target = (Range<usize>, (usize, usize, u32));
+
+/// Conjunctions that join a list ("Jews, Christians and polytheists"), folded: and, or, with.
+const COORDINATORS: &[&str] = &[
+    "and",
+    "or",
+    "و",
+    "او",
+    "اور",
+    "يا",
+    "и",
+    "или",
+    "ва",
+    "ё",
+    "va",
+    "yoki",
+    "bilan",
+    "билан",
+    "ve",
+    "veya",
+    "ile",
+    "жана",
+    "менен",
+    "же",
+];
+
+/// Whether a takfir word at `at` is coordinated with the target right before it: the next word
+/// after the target with the conjunction و attached (`اليهود والمشركين`), or the word after a
+/// conjunction that follows the target (`яҳудиён ва мушрикон`). Such a list names categories
+/// side by side, as religious texts do; it does not say that the group is what the takfir word
+/// says. A takfir word after another predicate (`الشيعة كفار ومشركون`) is not coordinated with
+/// the group.
+fn coordinated(
+    t: &str,
+    words: &Words,
+    targets: &[Target],
+    at: (usize, usize, u32),
+) -> bool {
+    let Some(last) = targets
+        .iter()
+        .filter(|(_, t_at)| t_at.1 < at.0 && t_at.2 == at.2)
+        .map(|(_, t_at)| t_at.1)
+        .max()
+    else {
+        return false;
+    };
+    let text = |i: usize| words.word(i).map_or("", |r| &t[r]);
+    match at.0 - last {
+        1 => text(at.0).starts_with('و'),
+        2 => COORDINATORS.contains(&text(last + 1)),
+        _ => false,
     }
 }
 

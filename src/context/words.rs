@@ -67,6 +67,11 @@ impl Words {
         self.words.partition_point(|w| w.1 <= pos)
     }
 
+    /// The byte span of word `i`, if there is one.
+    pub(super) fn word(&self, i: usize) -> Option<Range<usize>> {
+        self.words.get(i).map(|w| w.0..w.1)
+    }
+
     /// (first word, last word, sentence) of a span.
     pub(super) fn span(&self, r: &Range<usize>) -> (usize, usize, u32) {
         let a = self.at(r.start);
