@@ -266,12 +266,7 @@ const COORDINATORS: &[&str] = &[
 /// side by side, as religious texts do; it does not say that the group is what the takfir word
 /// says. A takfir word after another predicate (`الشيعة كفار ومشركون`) is not coordinated with
 /// the group.
-fn coordinated(
-    t: &str,
-    words: &Words,
-    targets: &[Target],
-    at: (usize, usize, u32),
-) -> bool {
+fn coordinated(t: &str, words: &Words, targets: &[Target], at: (usize, usize, u32)) -> bool {
     let Some(last) = targets
         .iter()
         .filter(|(_, t_at)| t_at.1 < at.0 && t_at.2 == at.2)
