@@ -267,7 +267,11 @@ const COORDINATORS: &[&str] = &[
 /// says. A takfir word after another predicate (`الشيعة كفار ومشركون`) is not coordinated with
 /// the group.
 fn coordinated(t: &str, words: &Words, targets: &[Target], at: (usize, usize, u32)) -> bool {
-    let Some(last) = targets
+    // only a target ending at most two words before can be coordinated with it; `targets` is
+    // ordered by first word, so a window of them is read (the stage stays linear)
+    let lo = targets.partition_point(|(_, t_at)| t_at.0 + MAX_CUE_WORDS + 2 < at.0);
+    let hi = targets.partition_point(|(_, t_at)| t_at.0 < at.0);
+    let Some(last) = targets[lo..hi.max(lo)]
         .iter()
         .filter(|(_, t_at)| t_at.1 < at.0 && t_at.2 == at.2)
         .map(|(_, t_at)| t_at.1)

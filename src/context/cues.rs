@@ -21,7 +21,7 @@
 //!    Persian cues, none to the others. Otherwise words of one language would be found inside
 //!    words of another: Urdu `سور` ("pig") in Arabic `السوري` ("the Syrian"), Urdu `خارجی`
 //!    ("Kharijite") in Arabic `الخارجية` ("foreign affairs"), Persian `طبق` ("according to")
-//!    in Arabic `الطبقة` ("the layer").
+//!    in Arabic `الطبقة` ("the class").
 //!
 //! Of overlapping cues of one kind the longest wins (`بحسب` over the `حسب` inside it).
 use std::collections::BTreeMap;
@@ -281,7 +281,7 @@ impl Cues {
                     continue;
                 }
                 // each language's clitics on the phrases of its own list: Persian طبق
-                // ("according to") is not in Arabic الطبقة ("the layer")
+                // ("according to") is not in Arabic الطبقة ("the class")
                 let here = p.langs & langs;
                 let clitics = Clitics {
                     arabic: p.arabic && here & lang_bit(Lang::Ar) != 0,
@@ -402,7 +402,7 @@ mod tests {
                 .collect()
         };
         let ar = cue_langs("ar");
-        // Persian طبق ("according to") on its own, and not inside Arabic الطبقة ("the layer")
+        // Persian طبق ("according to") on its own, and not inside Arabic الطبقة ("the class")
         assert!(at("طبق گزارش", cue_langs("fa")).contains(&CueKind::Attribution));
         assert!(!at("الطبقة", ar).contains(&CueKind::Attribution));
         assert!(!at("والطبقة الوسطى", ar).contains(&CueKind::Attribution));
