@@ -33,8 +33,21 @@
 //!
 //! With `--out`, the embedding head trained on everything (dev plus the training half of the
 //! corpus) is written for `TransformerBuilder::head_path`.
-#[path = "shared/dev.rs"]
+//!
+//! With `--finetune K`, step 4 changes: instead of heads on frozen embeddings, each fold
+//! fine-tunes the encoder's top K layers together with a head (fed the rules' scores unless
+//! `--no-stack`, and the n-gram block with `--ngrams`), starting again from the pre-trained
+//! weights; the frozen layers' output is computed once and cached (`finetune.rs`). It reports
+//! the fine-tuned head and rules OR it, in both protocols.
+//!
+//! ```text
+//! cargo run --release --features transformer --example crossval -- \
+//!     --model .cache/multilingual-e5-small --finetune 2 --ngrams 14 \
+//!     [--finetune-epochs 3] [--batch 32] [--finetune-lr 5e-5] [--head-lr 1e-3] [--max-tokens 128]
+//! ```
+#[path = "../shared/dev.rs"]
 mod dev;
+mod finetune;
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
@@ -89,6 +102,28 @@ struct Args {
     /// Write the embedding head trained on everything here.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Fine-tune this many of the encoder's top layers with the head in every fold, instead of
+    /// training heads on frozen embeddings (see `finetune.rs`); 0: frozen.
+    #[arg(long, default_value_t = 0)]
+    finetune: usize,
+    /// Fine-tuning: passes over the training texts.
+    #[arg(long, default_value_t = 3)]
+    finetune_epochs: usize,
+    /// Fine-tuning: texts per step.
+    #[arg(long, default_value_t = 32)]
+    batch: usize,
+    /// Fine-tuning: learning rate of the encoder layers (the head's is `--head-lr`).
+    #[arg(long, default_value_t = 5e-5)]
+    finetune_lr: f64,
+    /// Fine-tuning: learning rate of the head.
+    #[arg(long, default_value_t = 1e-3)]
+    head_lr: f64,
+    /// Fine-tuning: token limit per text.
+    #[arg(long, default_value_t = 128)]
+    max_tokens: usize,
+    /// Fine-tuning: leave the rules' scores out of the head's inputs.
+    #[arg(long)]
+    no_stack: bool,
 }
 
 /// One text: gold label (None for corpus lines scored only), group, rules' output.
@@ -417,6 +452,121 @@ fn report(
     }
 }
 
+/// Which items are dev items, corpus lines trained on, and corpus lines only scored.
+struct Sets<'a> {
+    dev: &'a [usize],
+    corpus_train: &'a [usize],
+    corpus_held: &'a [usize],
+}
+
+/// `--finetune K`: both protocols with the top K layers fine-tuned in every fold.
+fn finetuned(
+    args: &Args,
+    items: &[Item],
+    vectors: &[Vec<f32>],
+    sparse: &[Vec<(usize, f32)>],
+    sets: &Sets,
+    protocols: [&[usize]; 2],
+    rules: &[bool],
+) -> Result<(), Box<dyn std::error::Error>> {
+    let s = finetune::Settings {
+        layers: args.finetune,
+        epochs: args.finetune_epochs,
+        batch: args.batch,
+        lr: args.finetune_lr,
+        head_lr: args.head_lr,
+        max_tokens: args.max_tokens,
+    };
+    let enc = finetune::Encoder::load(&args.model, s.max_tokens)?;
+    // the forward pass written for training must give tahrid's embeddings
+    let mut short: Vec<usize> = sets.dev.to_vec();
+    short.sort_by_key(|&i| (items[i].text.len(), i));
+    let probe: Vec<usize> = short.into_iter().skip(100).step_by(200).take(8).collect();
+    let texts: Vec<&str> = probe.iter().map(|&i| items[i].text.as_str()).collect();
+    let reference: Vec<Vec<f32>> = probe.iter().map(|&i| vectors[i].clone()).collect();
+    let cosine = enc.check(&texts, &reference)?;
+    println!("own forward pass against tahrid's Transformer: lowest cosine {cosine:.6}");
+    if cosine < 0.999 {
+        return Err("the fine-tuning forward pass does not match the model's embeddings".into());
+    }
+    let all: Vec<&str> = items.iter().map(|i| i.text.as_str()).collect();
+    let name = args.model.file_name().unwrap_or_default().to_string_lossy();
+    let key = hash(&all.join("\u{1}"));
+    let upto = 12usize.saturating_sub(s.layers);
+    let cache = args
+        .cache
+        .join(format!("{name}-{key:016x}-below{upto}-{}.ot", s.max_tokens));
+    let states = enc.frozen_states(&all, &s, &cache)?;
+    let extra: Vec<Vec<f32>> = if args.no_stack {
+        Vec::new()
+    } else {
+        items.iter().map(|i| i.rules.to_vec()).collect()
+    };
+    let side = finetune::Side {
+        extra: &extra,
+        ngrams: sparse,
+        ngram_bits: args.ngrams,
+    };
+    let k = args.folds.max(2);
+    let what = if args.no_stack {
+        "head"
+    } else {
+        "stacked head"
+    };
+    println!(
+        "fine-tuning the top {} layers, {} epochs, batch {}, lr {} (head {}), {} tokens at most, inputs: e5{}{}",
+        s.layers,
+        s.epochs,
+        s.batch,
+        s.lr,
+        s.head_lr,
+        s.max_tokens,
+        if args.no_stack { "" } else { " + rules' scores" },
+        if args.ngrams > 0 { " + n-grams" } else { "" }
+    );
+    for (name, folds) in ["shuffled", "grouped by source"].into_iter().zip(protocols) {
+        println!("\n== {k}-fold, {name}, fine-tuned");
+        let mut oof = vec![0f32; sets.dev.len()];
+        let mut held = vec![0f32; sets.corpus_held.len()];
+        for fold in 0..k {
+            let (test, train_pos): (Vec<usize>, Vec<usize>) =
+                (0..sets.dev.len()).partition(|&j| folds[j] == fold);
+            let mut train_idx: Vec<usize> = train_pos.iter().map(|&j| sets.dev[j]).collect();
+            train_idx.extend(sets.corpus_train);
+            let test_idx: Vec<usize> = test.iter().map(|&j| sets.dev[j]).collect();
+            let y: Vec<i64> = train_idx.iter().map(|&i| slot(items[i].gold)).collect();
+            eprintln!("finetune: {name}, fold {} of {k}", fold + 1);
+            let p = finetune::train_predict(
+                &enc,
+                &states,
+                &side,
+                &train_idx,
+                &y,
+                &[&test_idx, sets.corpus_held],
+                &s,
+            )?;
+            for (&j, &x) in test.iter().zip(&p[0]) {
+                oof[j] = x;
+            }
+            for (h, &x) in held.iter_mut().zip(&p[1]) {
+                *h += x / k as f32;
+            }
+        }
+        let rows: [(&str, Option<&[bool]>); 2] = [(what, None), ("rules OR it", Some(rules))];
+        for (label, with_rules) in rows {
+            report(
+                label,
+                items,
+                sets.dev,
+                sets.corpus_held,
+                (&oof, &held),
+                with_rules,
+            );
+        }
+    }
+    Ok(())
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     let tagger = Tagger::builder().build()?;
@@ -494,6 +644,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rules: Vec<bool> = dev.iter().map(|&i| items[i].rules_harmful).collect();
     let (p, r, f) = dev::prf(&gold, &rules);
     println!("\nrules alone: P {p:.3} R {r:.3} F1 {f:.3}");
+    if args.finetune > 0 {
+        let sets = Sets {
+            dev: &dev,
+            corpus_train: &corpus_train,
+            corpus_held: &corpus_held,
+        };
+        return finetuned(
+            &args,
+            &items,
+            &vectors,
+            &sparse,
+            &sets,
+            [&shuffled, &grouped],
+            &rules,
+        );
+    }
     for (name, folds) in [("shuffled", &shuffled), ("grouped by source", &grouped)] {
         println!("\n== {k}-fold, {name}");
         let mut oof = [vec![0f32; dev.len()], vec![0f32; dev.len()]];
