@@ -66,6 +66,9 @@ pub struct Encoder {
     tokenizer: Tokenizer,
     prefix: String,
     pad_id: i64,
+    /// What the frozen layers' output depends on besides the texts and settings: the prefix
+    /// and the sizes and times of the weights and tokenizer files.
+    identity: String,
 }
 
 fn norm(x: &Tensor, w: &Tensor, b: &Tensor) -> Tensor {
@@ -152,9 +155,27 @@ impl Encoder {
             .unwrap_or_default()
             .to_string();
         let pad_id = tokenizer.token_to_id("<pad>").unwrap_or(0) as i64;
+        let position = get("embeddings.position_embeddings.weight")?;
+        if max_tokens as i64 > position.size()[0] {
+            return Err(format!(
+                "--max-tokens {max_tokens}: the model has {} positions",
+                position.size()[0]
+            )
+            .into());
+        }
+        let mut identity = format!("{prefix}|{n_layers}");
+        for f in ["model.safetensors", "tokenizer.json"] {
+            let m = std::fs::metadata(dir.join(f))?;
+            let since = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_secs());
+            identity.push_str(&format!("|{f}:{}:{since}", m.len()));
+        }
         Ok(Encoder {
             word: get("embeddings.word_embeddings.weight")?,
-            position: get("embeddings.position_embeddings.weight")?,
+            position,
             token_type: get("embeddings.token_type_embeddings.weight")?,
             emb_norm: (
                 get("embeddings.LayerNorm.weight")?,
@@ -166,7 +187,19 @@ impl Encoder {
             tokenizer,
             prefix,
             pad_id,
+            identity,
         })
+    }
+
+    /// Layers in the encoder.
+    pub fn depth(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// What, besides the texts and settings, the frozen layers' output depends on (for a
+    /// cache key).
+    pub fn identity(&self) -> &str {
+        &self.identity
     }
 
     fn ids(&self, text: &str) -> Result<Vec<i64>, Box<dyn Error>> {
@@ -250,19 +283,25 @@ impl Encoder {
         if let Some(dir) = cache.parent() {
             std::fs::create_dir_all(dir)?;
         }
+        // written whole, then renamed: an interrupted run leaves no half file behind
+        let partial = cache.with_extension("partial");
         Tensor::save_multi(
             &[
                 ("states", &Tensor::cat(&states, 0)),
                 ("lengths", &Tensor::from_slice(&lengths)),
             ],
-            cache,
+            &partial,
         )?;
+        std::fs::rename(&partial, cache)?;
         Ok(states)
     }
 
     /// Cosine between this forward pass's mean-pooled 12-layer output and `reference` (the
     /// embeddings tahrid's `Transformer` gives the same texts): the two must agree.
     pub fn check(&self, texts: &[&str], reference: &[Vec<f32>]) -> Result<f64, Box<dyn Error>> {
+        if texts.is_empty() || texts.len() != reference.len() {
+            return Err("the forward-pass check needs texts and their reference embeddings".into());
+        }
         let states = self.bottom(texts, self.layers.len())?;
         let mut worst = 1.0f64;
         for (h, r) in states.iter().zip(reference) {

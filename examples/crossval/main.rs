@@ -80,13 +80,13 @@ struct Args {
     /// Where embeddings are cached.
     #[arg(long, default_value = ".cache/crossval")]
     cache: PathBuf,
-    /// Full-batch training steps.
+    /// Frozen heads: full-batch training steps.
     #[arg(long, default_value_t = 300)]
     epochs: usize,
-    /// Adam learning rate.
+    /// Frozen heads: Adam learning rate.
     #[arg(long, default_value_t = 0.01)]
     lr: f64,
-    /// Adam weight decay.
+    /// Frozen heads: Adam weight decay.
     #[arg(long, default_value_t = 0.0001)]
     weight_decay: f64,
     /// A hidden layer of this width (ReLU) before the softmax; 0: a linear head.
@@ -491,8 +491,8 @@ fn finetuned(
     }
     let all: Vec<&str> = items.iter().map(|i| i.text.as_str()).collect();
     let name = args.model.file_name().unwrap_or_default().to_string_lossy();
-    let key = hash(&all.join("\u{1}"));
-    let upto = 12usize.saturating_sub(s.layers);
+    let key = hash(&format!("{}\u{2}{}", all.join("\u{1}"), enc.identity()));
+    let upto = enc.depth().saturating_sub(s.layers);
     let cache = args
         .cache
         .join(format!("{name}-{key:016x}-below{upto}-{}.ot", s.max_tokens));
@@ -645,6 +645,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (p, r, f) = dev::prf(&gold, &rules);
     println!("\nrules alone: P {p:.3} R {r:.3} F1 {f:.3}");
     if args.finetune > 0 {
+        if args.out.is_some() || args.hidden > 0 || args.no_embedding {
+            return Err(
+                "--finetune trains its own head: --out, --hidden and --no-embedding \
+                        apply to the frozen heads only"
+                    .into(),
+            );
+        }
         let sets = Sets {
             dev: &dev,
             corpus_train: &corpus_train,
