@@ -46,7 +46,7 @@ impl Normalizer {
     pub(crate) fn fold_and_guess(&self, text: &str, out: &mut Folded) -> &'static str {
         let mut letters = LangCounts::new();
         self.fold_impl(text, out, true, &mut letters);
-        letters.guess()
+        letters.guess(text)
     }
 
     /// The fold loop; `fast` enables the fast paths (tests compare both); every piece of

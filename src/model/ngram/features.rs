@@ -1,5 +1,5 @@
 //! The n-gram stage's features: hashed words and character n-grams of the folded text.
-use crate::script::is_alnum;
+use crate::script::{is_address, is_alnum};
 
 /// Reused buffers of the feature extractor.
 #[derive(Default)]
@@ -75,7 +75,7 @@ pub fn features(folded: &str, bits: u32, out: &mut Vec<(u32, f32)>) -> usize {
 ///
 /// The text is read once, a whitespace-separated token at a time (the tokens of
 /// `str::split_whitespace`), each char decoded once: the token's words, runs of letters and
-/// digits, are noted as the scan passes them. A token that is an address ([`is_address`]) is
+/// digits, are noted as the scan passes them. A token that is an address (a link, e-mail address or @-handle) is
 /// skipped; the words of the others are hashed. Each word adds its own hash and the
 /// hashes of its chars' 1- to 4-grams (with a space before and after the word), by start and
 /// then by length. A bucket is kept the first time it is seen: a bit per bucket says whether
@@ -275,16 +275,6 @@ pub fn mask(folded: &str, spans: &[std::ops::Range<usize>]) -> String {
     }
     // only whole chars were replaced by ASCII spaces
     String::from_utf8(bytes).unwrap_or_else(|_| folded.to_string())
-}
-
-/// Links, e-mail addresses and @-handles: they name a place or a person, not what a text says
-/// about anyone, and in labelled data they mostly tell which collection a text came from.
-fn is_address(token: &str) -> bool {
-    token.starts_with('@')
-        || token.contains("://")
-        || token.starts_with("www.")
-        || (token.contains('/') && token.contains('.'))
-        || (token.contains('@') && token.contains('.'))
 }
 
 /// A numerically stable softmax.
