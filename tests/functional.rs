@@ -69,6 +69,7 @@ fn fixtures_cover_every_language_and_functionality() {
         "definition",
         "trap_rafd",
         "trap_ambiguous",
+        "self_designation",
     ] {
         assert!(
             cases.iter().any(|c| c["functionality"] == f),

@@ -29,7 +29,8 @@
 //!    medium-ambiguity hit used plainly, a composite rule, an honorific or a violence cue) (`sectarian_slur`, `takfir`, `dehumanization` → `sectarian_hate`;
 //!    `incitement` → `incitement`; `slogan`, `organization`, `glorification` →
 //!    `extremist_propaganda`). A composite rule weighs `composite.incitement` or
-//!    `composite.hostile_predicate` × its role's factor. Honorific cues add
+//!    `composite.hostile_predicate` × its role's factor; a `self_designation` rule ("I am a
+//!    rafidi") weighs nothing, and the hits inside it count nothing. Honorific cues add
 //!    `document.honorific` each to `extremist_propaganda`; a violence cue without a target adds
 //!    `document.violence_alone` to `incitement`.
 //! 2. **Reporting evidence.** Outsider naming, reporting, attribution, definition and
@@ -48,182 +49,17 @@
 //! term still tagged.
 mod decimal;
 mod verdict;
+mod weights;
 
 pub(crate) use decimal::push_fixed2;
 pub use verdict::{Label, ModelOpinion, Scores, Verdict};
-
-use std::sync::OnceLock;
-
-use toml::{Table, Value};
+pub use weights::Weights;
 
 use crate::context::{CueHit, CueKind, Hit, Role, RuleHit};
-use crate::lexicon::{Ambiguity, Category, LexiconError};
-use crate::toml_path::{lookup, PathError};
+use crate::lexicon::{Ambiguity, Category};
 
-const WEIGHTS_TOML: &str = include_str!("../../models/context/weights.toml");
-
-/// The scoring weights; see the [module docs](self) and `models/context/weights.toml`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Weights {
-    /// Score at which a label wins.
-    pub threshold: f32,
-    /// Words around a hit that context cues reach.
-    pub window: usize,
-    /// Words between a violence verb and its target (same sentence).
-    pub target_distance: usize,
-    /// Words between a hate verb or insult and its target (across sentences).
-    pub predicate_distance: usize,
-    /// Words between a takfir predicate and its target (same sentence).
-    pub takfir_distance: usize,
-    /// Factor per ambiguity: low, medium, high.
-    pub ambiguity: [f32; 3],
-    /// Factor per role: use, mention, negated, counter.
-    pub role: [f32; 4],
-    /// Composite rules: incitement, hostile predicate.
-    pub composite_incitement: f32,
-    /// Weight of a hostile-predicate composite.
-    pub composite_hostile_predicate: f32,
-    /// Document cue weights.
-    pub honorific: f32,
-    /// A violence cue without a target.
-    pub violence_alone: f32,
-    /// Outsider naming (toward reporting).
-    pub outsider: f32,
-    /// Reporting register (toward reporting).
-    pub reporting: f32,
-    /// Attribution (toward reporting).
-    pub attribution: f32,
-    /// Definition (toward reporting).
-    pub definition: f32,
-    /// Condemnation (toward reporting).
-    pub condemnation: f32,
-    /// A hit in mention role (toward reporting).
-    pub mention_hit: f32,
-    /// A hit in counter role (toward reporting).
-    pub counter_hit: f32,
-    /// How strongly reporting evidence damps harmful scores.
-    pub damping: f32,
-}
-
-impl Weights {
-    /// The weights embedded in the crate, parsed once.
-    ///
-    /// ```
-    /// use tahrid::classify::Weights;
-    /// assert_eq!(Weights::embedded().threshold, 0.5);
-    /// ```
-    pub fn embedded() -> &'static Weights {
-        static W: OnceLock<Weights> = OnceLock::new();
-        W.get_or_init(|| {
-            Weights::from_toml_str("weights.toml", WEIGHTS_TOML)
-                .expect("the embedded weights are valid (checked by tests)")
-        })
-    }
-
-    /// Parses a weights file in the format of `models/context/weights.toml`. Every field is
-    /// required; weights must lie in `[0, 1]`.
-    ///
-    /// ```
-    /// use tahrid::classify::Weights;
-    /// let err = Weights::from_toml_str("w.toml", "threshold = 2.0").unwrap_err();
-    /// assert!(err.to_string().starts_with("w.toml: entry `weights`: field `threshold`"));
-    /// ```
-    pub fn from_toml_str(name: &str, text: &str) -> Result<Weights, LexiconError> {
-        let t: Table = toml::from_str(text).map_err(|e| LexiconError::Parse {
-            file: name.to_string(),
-            message: e.to_string().trim_end().replace('\n', " "),
-        })?;
-        let err = |field: &str, message: String| LexiconError::Invalid {
-            file: name.to_string(),
-            entry: "weights".into(),
-            field: field.to_string(),
-            message,
-        };
-        let get = |path: &str| -> Result<f32, LexiconError> {
-            let v = lookup(&t, path).map_err(|e| match e {
-                PathError::Missing => err(path, "missing".into()),
-                PathError::NotATable => err(path, "expected a table".into()),
-            })?;
-            let f = match v {
-                Value::Float(f) => *f as f32,
-                Value::Integer(i) => *i as f32,
-                _ => return Err(err(path, "expected a number".into())),
-            };
-            if !(0.0..=1.0).contains(&f) {
-                return Err(err(path, format!("{f} is out of range (0 to 1)")));
-            }
-            Ok(f)
-        };
-        let count = |field: &str| -> Result<usize, LexiconError> {
-            match t.get(field) {
-                Some(Value::Integer(i)) if (1..=64).contains(i) => Ok(*i as usize),
-                Some(_) => Err(err(field, "expected an integer 1 to 64".into())),
-                None => Err(err(field, "missing".into())),
-            }
-        };
-        Ok(Weights {
-            threshold: get("threshold")?,
-            window: count("window")?,
-            target_distance: count("target_distance")?,
-            predicate_distance: count("predicate_distance")?,
-            takfir_distance: count("takfir_distance")?,
-            ambiguity: [
-                get("ambiguity.low")?,
-                get("ambiguity.medium")?,
-                get("ambiguity.high")?,
-            ],
-            role: [
-                get("role.use")?,
-                get("role.mention")?,
-                get("role.negated")?,
-                get("role.counter")?,
-            ],
-            composite_incitement: get("composite.incitement")?,
-            composite_hostile_predicate: get("composite.hostile_predicate")?,
-            honorific: get("document.honorific")?,
-            violence_alone: get("document.violence_alone")?,
-            outsider: get("document.outsider")?,
-            reporting: get("document.reporting")?,
-            attribution: get("document.attribution")?,
-            definition: get("document.definition")?,
-            condemnation: get("document.condemnation")?,
-            mention_hit: get("document.mention_hit")?,
-            counter_hit: get("document.counter_hit")?,
-            damping: get("document.damping")?,
-        })
-    }
-
-    fn ambiguity_factor(&self, a: Ambiguity) -> f32 {
-        match a {
-            Ambiguity::Low => self.ambiguity[0],
-            Ambiguity::Medium => self.ambiguity[1],
-            Ambiguity::High => self.ambiguity[2],
-        }
-    }
-
-    /// What a hit or rule in this role adds to `reporting`.
-    fn reporting_weight(&self, r: Role) -> f32 {
-        match r {
-            Role::Mention => self.mention_hit,
-            Role::Counter => self.counter_hit,
-            Role::Use | Role::Negated => 0.0,
-        }
-    }
-
-    /// A hit's weight toward its label.
-    fn hit_weight(&self, h: &Hit) -> f32 {
-        f32::from(h.severity) / 3.0 * self.ambiguity_factor(h.ambiguity) * self.role_factor(h.role)
-    }
-
-    fn role_factor(&self, r: Role) -> f32 {
-        match r {
-            Role::Use => self.role[0],
-            Role::Mention => self.role[1],
-            Role::Negated => self.role[2],
-            Role::Counter => self.role[3],
-        }
-    }
-}
+/// The composite rule of a first-person subject right before a slur (see [`crate::context`]).
+const SELF_DESIGNATION: &str = "self_designation";
 
 /// The label a category's hits count toward.
 ///
@@ -287,16 +123,27 @@ pub fn verdict(hits: &[Hit], cues: &[CueHit], rules: &[RuleHit], w: &Weights) ->
     // High-ambiguity terms count only with support: a clearer hit used plainly, a composite
     // rule, an honorific or a call to violence. Scripture that names "disbelievers" ten times
     // is not hate for it.
-    let supported = hits
+    // Slurs inside a self-designation ("I am a rafidi") name the speaker's own group: no harm.
+    let self_designations: Vec<&RuleHit> = rules
         .iter()
-        .any(|h| h.ambiguity != Ambiguity::High && h.role == Role::Use)
-        || rules.iter().any(|r| r.role == Role::Use)
+        .filter(|r| r.rule == SELF_DESIGNATION)
+        .collect();
+    let designates_self = |h: &Hit| {
+        self_designations
+            .iter()
+            .find(|r| r.start <= h.start && h.end <= r.end)
+    };
+    let supported = hits.iter().any(|h| {
+        h.ambiguity != Ambiguity::High && h.role == Role::Use && designates_self(h).is_none()
+    }) || rules
+        .iter()
+        .any(|r| r.role == Role::Use && r.rule != SELF_DESIGNATION)
         || cues
             .iter()
             .any(|c| matches!(c.kind, CueKind::Honorific | CueKind::Violence));
     // Repetitions of one entry are one piece of evidence: the strongest occurrence counts.
     let mut best_of_entry: std::collections::HashMap<&str, f32> = std::collections::HashMap::new();
-    for h in hits {
+    for h in hits.iter().filter(|h| designates_self(h).is_none()) {
         let weight = w.hit_weight(h);
         let e = best_of_entry.entry(h.entry.as_str()).or_insert(0.0);
         *e = e.max(weight);
@@ -313,7 +160,9 @@ pub fn verdict(hits: &[Hit], cues: &[CueHit], rules: &[RuleHit], w: &Weights) ->
             role_str(h.role),
             label.as_str()
         );
-        if h.ambiguity == Ambiguity::High && !supported {
+        if let Some(r) = designates_self(h) {
+            line.push_str(&format!(" +0.00 (self-designation `{}`)", r.text));
+        } else if h.ambiguity == Ambiguity::High && !supported {
             line.push_str(" +0.00 (high ambiguity without supporting evidence)");
         } else if weight < best_of_entry[h.entry.as_str()] || !counted.insert(h.entry.as_str()) {
             line.push_str(" +0.00 (repeats an entry already counted)");
@@ -329,6 +178,15 @@ pub fn verdict(hits: &[Hit], cues: &[CueHit], rules: &[RuleHit], w: &Weights) ->
         reasons.push(line);
     }
     for r in rules {
+        if r.rule == SELF_DESIGNATION {
+            reasons.push(format!(
+                "rule {} `{}` ({}): the speaker names their own group, not counted as harm",
+                r.rule,
+                r.text,
+                role_str(r.role)
+            ));
+            continue;
+        }
         let (label, base) = if r.rule == "incitement" {
             (Label::Incitement, w.composite_incitement)
         } else {

@@ -29,6 +29,11 @@
 //! Each span fires once per rule, and gets a role by the same rules as a hit; where that role
 //! is `use`, a negation right before the verb or predicate (outside the cue: "not Muslims" is a
 //! predicate) makes it `negated`.
+//!
+//! A first-person subject cue ("I am", "we are", انا, نحن) right before a slur hit, with
+//! nothing between them but group names, other slurs and an article, is a `self_designation`
+//! (`انا رافضي`, "I'm a Shia rafidi"): the speaker names their own group with the outsiders'
+//! word. The classifier counts the slurs inside it as no harm.
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -225,6 +230,49 @@ pub(crate) fn analyze(
             role,
             parts: (cue_span.clone(), t_span.clone()),
         });
+    }
+    // A first-person subject right before a slur, with nothing between them but group names,
+    // other slurs and an article ("I am a rafidi", اني شيعي رافضي): the speaker names their own
+    // group. A possessive ("I am rafidah's enemy") is not one.
+    let slurs: HashSet<(usize, usize)> = hits
+        .iter()
+        .filter(|h| h.category == Category::SectarianSlur)
+        .map(|h| (h.span.start, h.span.end))
+        .collect();
+    for ((kind, cue_span), (_, at)) in found.iter().zip(&located) {
+        if *kind != CueKind::FirstPerson {
+            continue;
+        }
+        let word = |i: usize| words.word(i).map_or("", |r| &t[r]);
+        let mut next = at.1 + 1;
+        let from = targets.partition_point(|(_, t_at)| t_at.0 < next);
+        for (t_span, t_at) in &targets[from..] {
+            while matches!(word(next), "a" | "an") {
+                next += 1;
+            }
+            if t_at.2 != at.2 || t_at.0 > next {
+                break;
+            }
+            if slurs.contains(&(t_span.start, t_span.end)) {
+                // (a hit spans its whole word, clitics included)
+                let possessive = ["'s", "’s", "s'", "s’"]
+                    .iter()
+                    .any(|p| t[..t_span.end].ends_with(p) || t[t_span.end..].starts_with(p));
+                if !possessive {
+                    let span = cue_span.start..t_span.end;
+                    if seen.insert((span.start, span.end, "self_designation")) {
+                        composites.push(Composite {
+                            rule: "self_designation",
+                            role: role_of(&span, false),
+                            span,
+                            parts: (cue_span.clone(), t_span.clone()),
+                        });
+                    }
+                }
+                break;
+            }
+            next = next.max(t_at.1 + 1);
+        }
     }
     Context {
         cues: found,

@@ -155,7 +155,7 @@ impl Cues {
                     err(
                         kind_name,
                         kind_name.clone(),
-                        "unknown cue kind (expected one of attribution, reporting, outsider, definition, condemnation, negation, honorific, violence, group, insult, takfir, hate_verb)".into(),
+                        "unknown cue kind (expected one of attribution, reporting, outsider, definition, condemnation, negation, honorific, violence, group, insult, takfir, hate_verb, first_person)".into(),
                     )
                 })?;
             let Value::Table(langs) = langs else {

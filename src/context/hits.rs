@@ -59,11 +59,13 @@ pub struct CueHit {
     pub text: String,
 }
 
-/// A composite rule that fired: a violence verb near a target (`incitement`), or a hostile
-/// predicate about a group (`hostile_predicate`). An extension of the design's record.
+/// A composite rule that fired: a violence verb near a target (`incitement`), a hostile
+/// predicate about a group (`hostile_predicate`), or a first-person subject right before a
+/// slur (`self_designation`: the speaker names their own group, which counts as no harm). An
+/// extension of the design's record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleHit {
-    /// `incitement` or `hostile_predicate`.
+    /// `incitement`, `hostile_predicate` or `self_designation`.
     pub rule: String,
     /// Byte offset in the original text.
     pub start: usize,
@@ -103,11 +105,14 @@ pub enum CueKind {
     Takfir,
     /// "I hate".
     HateVerb,
+    /// A first-person subject ("I am", "we are", انا, نحن): right before a slur, the speaker
+    /// names their own group (a `self_designation` rule, which is not counted as harm).
+    FirstPerson,
 }
 
 impl CueKind {
     /// Every kind, in file order.
-    pub const ALL: [CueKind; 12] = [
+    pub const ALL: [CueKind; 13] = [
         CueKind::Attribution,
         CueKind::Reporting,
         CueKind::Outsider,
@@ -120,6 +125,7 @@ impl CueKind {
         CueKind::Insult,
         CueKind::Takfir,
         CueKind::HateVerb,
+        CueKind::FirstPerson,
     ];
 
     /// The kind's name in `cues.toml` and in reports.
@@ -137,6 +143,7 @@ impl CueKind {
             CueKind::Insult => "insult",
             CueKind::Takfir => "takfir",
             CueKind::HateVerb => "hate_verb",
+            CueKind::FirstPerson => "first_person",
         }
     }
 }

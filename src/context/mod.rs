@@ -24,6 +24,15 @@
 //! let report = tagger.tag("The report said the militants called them rafidah.");
 //! assert_eq!(report.hits[0].entry, "rafidah");
 //! assert_eq!(report.hits[0].role, Role::Mention); // attributed: "said", "called them"
+//!
+//! // the speaker names their own group: tagged, and not counted as harm
+//! let report = tagger.tag("Yes, I am a rafidi.");
+//! assert_eq!(report.hits[0].entry, "rafidah");
+//! assert_eq!(report.rules[0].rule, "self_designation");
+//! assert_eq!(report.verdict.label, tahrid::Label::Neutral);
+//! // ...unlike a first person who names others
+//! let report = tagger.tag("I am sick of the rafidah.");
+//! assert_eq!(report.verdict.label, tahrid::Label::SectarianHate);
 //! ```
 //!
 //! # How it works
@@ -49,6 +58,12 @@
 //!    hate verb followed by a target ("I hate X"), or a target followed by an insult ("X are
 //!    dogs") or, within a few words, by a takfir predicate ("X are apostates"), is a hostile
 //!    predicate. Composites get roles by the same rules. A group name alone is never harmful.
+//!    A first-person subject right before a slur ("I am a rafidi", انا رافضي, я рафидит), with
+//!    nothing between them but group names, other slurs and an article, is a
+//!    `self_designation`: the speaker names their own group with the outsiders' word, and the
+//!    classifier counts the slurs inside it as no harm. Persian, Urdu, Turkish and Latin
+//!    Uzbek have no first-person cue: their pronouns (من, میں, ben, men) are other words in
+//!    languages whose documents read those lists.
 //!
 //! Every lookup reads only the cues in a window of words around the position it asks about, so
 //! the stage is linear in the number of hits and cues; a document with neither hits nor a cue
