@@ -94,6 +94,14 @@ pub(crate) fn analyze(
             CueKind::Violence | CueKind::HateVerb | CueKind::Insult | CueKind::Takfir
         )
     });
+    // First-person cues ("I am", я, انا) matter only where they make a self-designation; they
+    // are common words, so the others are not reported.
+    let mut found = found;
+    let first_person = found.iter().any(|(k, _)| *k == CueKind::FirstPerson);
+    let slur = hits.iter().any(|h| h.category == Category::SectarianSlur);
+    if first_person && !slur {
+        found.retain(|(k, _)| *k != CueKind::FirstPerson);
+    }
     if hits.is_empty() && !composable {
         return Context {
             cues: found,
@@ -239,8 +247,9 @@ pub(crate) fn analyze(
         .filter(|h| h.category == Category::SectarianSlur)
         .map(|h| (h.span.start, h.span.end))
         .collect();
+    let mut designating = HashSet::new();
     for ((kind, cue_span), (_, at)) in found.iter().zip(&located) {
-        if *kind != CueKind::FirstPerson {
+        if *kind != CueKind::FirstPerson || slurs.is_empty() {
             continue;
         }
         let word = |i: usize| words.word(i).map_or("", |r| &t[r]);
@@ -260,6 +269,7 @@ pub(crate) fn analyze(
                     .any(|p| t[..t_span.end].ends_with(p) || t[t_span.end..].starts_with(p));
                 if !possessive {
                     let span = cue_span.start..t_span.end;
+                    designating.insert(cue_span.start);
                     if seen.insert((span.start, span.end, "self_designation")) {
                         composites.push(Composite {
                             rule: "self_designation",
@@ -273,6 +283,9 @@ pub(crate) fn analyze(
             }
             next = next.max(t_at.1 + 1);
         }
+    }
+    if first_person {
+        found.retain(|(k, s)| *k != CueKind::FirstPerson || designating.contains(&s.start));
     }
     Context {
         cues: found,

@@ -33,6 +33,9 @@
 //! // ...unlike a first person who names others
 //! let report = tagger.tag("I am sick of the rafidah.");
 //! assert_eq!(report.verdict.label, tahrid::Label::SectarianHate);
+//! // a first person is reported as a cue only where it makes a self-designation
+//! assert!(report.cues.iter().all(|c| c.kind != CueKind::FirstPerson));
+//! assert!(tagger.tag("I am going home").cues.is_empty());
 //! ```
 //!
 //! # How it works
