@@ -124,6 +124,39 @@ fn one_high_ambiguity_term_is_not_harmful_on_its_own() {
 }
 
 #[test]
+fn a_repeated_honorific_counts_once() {
+    use tahrid::classify::{verdict, Weights};
+    use tahrid::context::{CueHit, CueKind};
+    let cue = |text: &str, start: usize| CueHit {
+        kind: CueKind::Honorific,
+        start,
+        end: start + text.len(),
+        text: text.to_string(),
+    };
+    let w = Weights::embedded();
+    let once = verdict(&[], &[cue("the mujahideen", 0)], &[], w);
+    let twice = verdict(
+        &[],
+        &[cue("the mujahideen", 0), cue("The Mujahideen", 40)],
+        &[],
+        w,
+    );
+    assert_eq!(once.scores, twice.scores);
+    assert!(twice
+        .reasons
+        .iter()
+        .any(|r| r.contains("repeats a cue already counted")));
+    // two different honorifics are two pieces of evidence
+    let two = verdict(
+        &[],
+        &[cue("the mujahideen", 0), cue("the caliphate", 40)],
+        &[],
+        w,
+    );
+    assert!(two.scores.extremist_propaganda > once.scores.extremist_propaganda);
+}
+
+#[test]
 fn a_takfir_word_listed_beside_a_group_is_not_said_of_it() {
     let rules = |text: &str| -> Vec<String> {
         let r = Tagger::default().tag(text);

@@ -32,7 +32,9 @@
 //!    `composite.hostile_predicate` × its role's factor; a `self_designation` rule ("I am a
 //!    rafidi") weighs nothing, and the hits inside it count nothing. Honorific cues add
 //!    `document.honorific` each to `extremist_propaganda`; a violence cue without a target adds
-//!    `document.violence_alone` to `incitement`.
+//!    `document.violence_alone` to `incitement`. As with terms, a phrase repeated (the same
+//!    kind and text, case aside) counts once: a Quran commentary that names "the mujahideen"
+//!    three times is not three honorifics.
 //! 2. **Reporting evidence.** Outsider naming, reporting, attribution, definition and
 //!    condemnation cues, and hits or composites in `mention` or `counter` role, each add their
 //!    `document.*` weight to `reporting`.
@@ -222,6 +224,7 @@ pub fn verdict(hits: &[Hit], cues: &[CueHit], rules: &[RuleHit], w: &Weights) ->
         i > 0 && c.end <= reach_end[i - 1]
     };
     let mut subject = !hits.is_empty() || !rules.is_empty();
+    let mut harm_cues = std::collections::HashSet::new();
     for c in cues {
         let (label, weight) = match c.kind {
             CueKind::Honorific => (Label::ExtremistPropaganda, w.honorific),
@@ -243,18 +246,22 @@ pub fn verdict(hits: &[Hit], cues: &[CueHit], rules: &[RuleHit], w: &Weights) ->
         if weight <= 0.0 {
             continue;
         }
-        if label == Label::Reporting {
-            report.add(weight);
-        } else {
-            harm[slot(label)].add(weight);
-        }
         let mut line = format!(
             "cue {} `{}` -> {} +",
             c.kind.as_str(),
             c.text,
             label.as_str()
         );
-        push_fixed2(&mut line, weight);
+        if label == Label::Reporting {
+            report.add(weight);
+            push_fixed2(&mut line, weight);
+        } else if !harm_cues.insert((c.kind, c.text.to_lowercase())) {
+            // as with hits, a repeated phrase is one piece of evidence
+            line.push_str("0.00 (repeats a cue already counted)");
+        } else {
+            harm[slot(label)].add(weight);
+            push_fixed2(&mut line, weight);
+        }
         reasons.push(line);
     }
     let reporting = report.score();
