@@ -124,6 +124,52 @@ fn one_high_ambiguity_term_is_not_harmful_on_its_own() {
 }
 
 #[test]
+fn self_designation_only_where_the_speaker_names_their_own_group() {
+    let tagger = Tagger::default();
+    let self_designates = |text: &str| {
+        let r = tagger.tag(text);
+        let fired = r.rules.iter().any(|x| x.rule == "self_designation");
+        (fired, r.verdict.label)
+    };
+    for text in [
+        "Yes, I am a rafidi.",
+        "انا رافضي وافتخر",
+        "لاني رافضي ولا اخونجي",
+        "Да, я рафидит, и что?",
+        "Ман рофизӣ ҳастам",
+    ] {
+        assert_eq!(self_designates(text), (true, Label::Neutral), "{text}");
+    }
+    for text in [
+        // SOV: the pronoun is the subject of a verb that takes the slur as its object
+        "Ман рофизиёнро бад мебинам",
+        "Мен рофизийларни ёмон кўраман",
+        "Мен рафизилерди жек көрөм",
+        "Я рафидитов ненавижу",
+        "Мы рафидитов уничтожим",
+        // another group, another clause
+        "I am a Sunni, rafidis are the enemy of Islam",
+        "Мы, сунниты, рафидитов презираем",
+        // the slur modifies something else
+        "I am a rafidi hater.",
+        "We are rafidah hunters.",
+        "I am rafidi-free",
+        "We are rafidis' enemies.",
+        // not a pronoun: "the ego", "they both were", "mortal", a name
+        "الانا الرافضي",
+        "هما كانا رافضة",
+        "فاني الرافضي",
+        "لانا الرافضية",
+    ] {
+        assert_eq!(
+            self_designates(text),
+            (false, Label::SectarianHate),
+            "{text}"
+        );
+    }
+}
+
+#[test]
 fn a_repeated_honorific_counts_once() {
     use tahrid::classify::{verdict, Weights};
     use tahrid::context::{CueHit, CueKind};

@@ -30,7 +30,7 @@
 //!    `incitement` → `incitement`; `slogan`, `organization`, `glorification` →
 //!    `extremist_propaganda`). A composite rule weighs `composite.incitement` or
 //!    `composite.hostile_predicate` × its role's factor; a `self_designation` rule ("I am a
-//!    rafidi") weighs nothing, and the hits inside it count nothing. Honorific cues add
+//!    rafidi") weighs nothing, and the slur hits inside it count nothing and support nothing. Honorific cues add
 //!    `document.honorific` each to `extremist_propaganda`; a violence cue without a target adds
 //!    `document.violence_alone` to `incitement`. As with terms, a phrase repeated (the same
 //!    kind and text, case aside) counts once: a Quran commentary that names "the mujahideen"
@@ -126,26 +126,35 @@ pub fn verdict(hits: &[Hit], cues: &[CueHit], rules: &[RuleHit], w: &Weights) ->
     // rule, an honorific or a call to violence. Scripture that names "disbelievers" ten times
     // is not hate for it.
     // Slurs inside a self-designation ("I am a rafidi") name the speaker's own group: no harm.
-    let self_designations: Vec<&RuleHit> = rules
+    // (Self-designations do not overlap: ordered by start, one lookup per hit.)
+    let mut self_designations: Vec<&RuleHit> = rules
         .iter()
         .filter(|r| r.rule == SELF_DESIGNATION)
         .collect();
-    let designates_self = |h: &Hit| {
-        self_designations
-            .iter()
-            .find(|r| r.start <= h.start && h.end <= r.end)
-    };
-    let supported = hits.iter().any(|h| {
-        h.ambiguity != Ambiguity::High && h.role == Role::Use && designates_self(h).is_none()
-    }) || rules
+    self_designations.sort_by_key(|r| r.start);
+    let designating: Vec<Option<&RuleHit>> = hits
         .iter()
-        .any(|r| r.role == Role::Use && r.rule != SELF_DESIGNATION)
+        .map(|h| {
+            if h.category != Category::SectarianSlur {
+                return None;
+            }
+            let i = self_designations.partition_point(|r| r.start <= h.start);
+            (i > 0 && h.end <= self_designations[i - 1].end).then(|| self_designations[i - 1])
+        })
+        .collect();
+    let supported = hits
+        .iter()
+        .zip(&designating)
+        .any(|(h, d)| h.ambiguity != Ambiguity::High && h.role == Role::Use && d.is_none())
+        || rules
+            .iter()
+            .any(|r| r.role == Role::Use && r.rule != SELF_DESIGNATION)
         || cues
             .iter()
             .any(|c| matches!(c.kind, CueKind::Honorific | CueKind::Violence));
     // Repetitions of one entry are one piece of evidence: the strongest occurrence counts.
     let mut best_of_entry: std::collections::HashMap<&str, f32> = std::collections::HashMap::new();
-    for h in hits.iter().filter(|h| designates_self(h).is_none()) {
+    for (h, _) in hits.iter().zip(&designating).filter(|(_, d)| d.is_none()) {
         let weight = w.hit_weight(h);
         let e = best_of_entry.entry(h.entry.as_str()).or_insert(0.0);
         *e = e.max(weight);
@@ -162,7 +171,7 @@ pub fn verdict(hits: &[Hit], cues: &[CueHit], rules: &[RuleHit], w: &Weights) ->
             role_str(h.role),
             label.as_str()
         );
-        if let Some(r) = designates_self(h) {
+        if let Some(r) = designating[i] {
             line.push_str(&format!(" +0.00 (self-designation `{}`)", r.text));
         } else if h.ambiguity == Ambiguity::High && !supported {
             line.push_str(" +0.00 (high ambiguity without supporting evidence)");

@@ -30,10 +30,12 @@
 //! is `use`, a negation right before the verb or predicate (outside the cue: "not Muslims" is a
 //! predicate) makes it `negated`.
 //!
-//! A first-person subject cue ("I am", "we are", انا, نحن) right before a slur hit, with
-//! nothing between them but group names, other slurs and an article, is a `self_designation`
-//! (`انا رافضي`, "I'm a Shia rafidi"): the speaker names their own group with the outsiders'
-//! word. The classifier counts the slurs inside it as no harm.
+//! A first-person subject cue ("I am", "we are", انا, نحن; whole words) right before a slur
+//! hit, with nothing between them but group names, other slurs and an article and no
+//! punctuation, is a `self_designation` (`انا رافضي`, "I'm a Shia rafidi") when the slur ends
+//! its clause (`ends_clause`): the speaker names their own group with the outsiders' word. The
+//! classifier counts the slurs inside it as no harm. Followed by a verb, the slur is the
+//! object of the pronoun's verb in SOV languages (`Я рафидитов ненавижу`), not a predicate.
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -41,6 +43,7 @@ use super::cues::{cue_langs, Cues};
 use super::hits::{CueKind, Role};
 use super::words::{merge, quote_spans, Words};
 use crate::lexicon::Category;
+use crate::script::is_alnum;
 
 /// Settings the context stage reads from the weights file.
 #[derive(Clone, Copy, Debug)]
@@ -239,49 +242,55 @@ pub(crate) fn analyze(
             parts: (cue_span.clone(), t_span.clone()),
         });
     }
-    // A first-person subject right before a slur, with nothing between them but group names,
-    // other slurs and an article ("I am a rafidi", اني شيعي رافضي): the speaker names their own
-    // group. A possessive ("I am rafidah's enemy") is not one.
-    let slurs: HashSet<(usize, usize)> = hits
-        .iter()
-        .filter(|h| h.category == Category::SectarianSlur)
-        .map(|h| (h.span.start, h.span.end))
-        .collect();
+    // A first-person subject right before a slur that ends its clause, with nothing between
+    // them but group names, other slurs and an article ("I am a rafidi", اني شيعي رافضي): the
+    // speaker names their own group. Self-designations do not overlap.
     let mut designating = HashSet::new();
-    for ((kind, cue_span), (_, at)) in found.iter().zip(&located) {
-        if *kind != CueKind::FirstPerson || slurs.is_empty() {
-            continue;
-        }
+    if first_person && slur {
+        let slurs: HashSet<(usize, usize)> = hits
+            .iter()
+            .filter(|h| h.category == Category::SectarianSlur)
+            .map(|h| (h.span.start, h.span.end))
+            .collect();
         let word = |i: usize| words.word(i).map_or("", |r| &t[r]);
-        let mut next = at.1 + 1;
-        let from = targets.partition_point(|(_, t_at)| t_at.0 < next);
-        for (t_span, t_at) in &targets[from..] {
-            while matches!(word(next), "a" | "an") {
-                next += 1;
+        let mut covered_to = 0;
+        for ((kind, cue_span), (_, at)) in found.iter().zip(&located) {
+            if *kind != CueKind::FirstPerson || cue_span.start < covered_to {
+                continue;
             }
-            if t_at.2 != at.2 || t_at.0 > next {
-                break;
-            }
-            if slurs.contains(&(t_span.start, t_span.end)) {
-                // (a hit spans its whole word, clitics included)
-                let possessive = ["'s", "’s", "s'", "s’"]
-                    .iter()
-                    .any(|p| t[..t_span.end].ends_with(p) || t[t_span.end..].starts_with(p));
-                if !possessive {
-                    let span = cue_span.start..t_span.end;
-                    designating.insert(cue_span.start);
-                    if seen.insert((span.start, span.end, "self_designation")) {
-                        composites.push(Composite {
-                            rule: "self_designation",
-                            role: role_of(&span, false),
-                            span,
-                            parts: (cue_span.clone(), t_span.clone()),
-                        });
-                    }
+            let mut next = at.1 + 1;
+            let from = targets.partition_point(|(_, t_at)| t_at.0 < next);
+            for (t_span, t_at) in &targets[from..] {
+                while matches!(word(next), "a" | "an") {
+                    next += 1;
                 }
-                break;
+                // same sentence, the next word, and no punctuation between ("We, Sunnis, ...")
+                if t_at.2 != at.2
+                    || t_at.0 > next
+                    || t[cue_span.end..t_span.start.max(cue_span.end)]
+                        .chars()
+                        .any(|c| !is_alnum(c) && !c.is_whitespace())
+                {
+                    break;
+                }
+                if slurs.contains(&(t_span.start, t_span.end)) {
+                    if ends_clause(t, t_span.end) {
+                        let span = cue_span.start..t_span.end;
+                        designating.insert(cue_span.start);
+                        covered_to = span.end;
+                        if seen.insert((span.start, span.end, "self_designation")) {
+                            composites.push(Composite {
+                                rule: "self_designation",
+                                role: role_of(&span, false),
+                                span,
+                                parts: (cue_span.clone(), t_span.clone()),
+                            });
+                        }
+                    }
+                    break;
+                }
+                next = next.max(t_at.1 + 1);
             }
-            next = next.max(t_at.1 + 1);
         }
     }
     if first_person {
@@ -346,6 +355,48 @@ fn coordinated(t: &str, words: &Words, targets: &[Target], at: (usize, usize, u3
         2 => COORDINATORS.contains(&text(last + 1)),
         _ => false,
     }
+}
+
+/// Words after a slur that leave it at the end of its clause: a conjunction (and the Arabic و
+/// attached to the next word) or a first-person copula, folded.
+const CLAUSE_JOINERS: &[&str] = &[
+    "and",
+    "but",
+    "so",
+    "و",
+    "لكن",
+    "بس",
+    "и",
+    "а",
+    "но",
+    "ва",
+    "va",
+    "ammo",
+    "аммо",
+    "жана",
+    "ҳастам",
+    "ҳастем",
+];
+
+/// Whether a slur ending at byte `end` of `t` ends its clause, as a self-designation's does:
+/// the text ends, or a line break or a punctuation mark follows, or the next word joins
+/// another clause (`CLAUSE_JOINERS`). Not when a noun follows ("a rafidi hater"), a hyphen or
+/// an apostrophe joins it to another word ("rafidi-free", "rafidis' enemies"), or a verb
+/// follows that takes it as its object, as Tajik, Uzbek, Kyrgyz and Russian put it (`Ман
+/// рофизиёнро бад мебинам`, "I hate the rofizis").
+fn ends_clause(t: &str, end: usize) -> bool {
+    let rest = t[end..].trim_start_matches(|c: char| c.is_whitespace() && c != '\n' && c != '\r');
+    let Some(c) = rest.chars().next() else {
+        return true;
+    };
+    if matches!(c, '-' | '\u{2010}' | '\u{2011}' | '\'' | '\u{2019}') {
+        return false;
+    }
+    if !is_alnum(c) {
+        return true;
+    }
+    let next = rest.split(|c: char| !is_alnum(c)).next().unwrap_or("");
+    CLAUSE_JOINERS.contains(&next) || (next.starts_with('و') && next.chars().count() > 2)
 }
 
 /// Longest cue or target, in words, that the windowed lookups allow for.

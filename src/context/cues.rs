@@ -283,9 +283,13 @@ impl Cues {
                 // each language's clitics on the phrases of its own list: Persian طبق
                 // ("according to") is not in Arabic الطبقة ("the class")
                 let here = p.langs & langs;
+                // first-person pronouns stand as whole words: انا inside الانا ("the ego"),
+                // كانا ("they both were") or فاني ("mortal") is none (their list spells out
+                // the clitic forms people write, وانا, لاني)
+                let arabic = p.arabic && p.kind != CueKind::FirstPerson;
                 let clitics = Clitics {
-                    arabic: p.arabic && here & lang_bit(Lang::Ar) != 0,
-                    persian: p.arabic && here & lang_bit(Lang::Fa) != 0,
+                    arabic: arabic && here & lang_bit(Lang::Ar) != 0,
+                    persian: arabic && here & lang_bit(Lang::Fa) != 0,
                 };
                 if let Some(span) = cue_span(t, r.start, r.end, p.wildcard, clitics) {
                     out.push((p.kind, span));

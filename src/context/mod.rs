@@ -61,10 +61,11 @@
 //!    hate verb followed by a target ("I hate X"), or a target followed by an insult ("X are
 //!    dogs") or, within a few words, by a takfir predicate ("X are apostates"), is a hostile
 //!    predicate. Composites get roles by the same rules. A group name alone is never harmful.
-//!    A first-person subject right before a slur ("I am a rafidi", انا رافضي, я рафидит), with
-//!    nothing between them but group names, other slurs and an article, is a
-//!    `self_designation`: the speaker names their own group with the outsiders' word, and the
-//!    classifier counts the slurs inside it as no harm. Persian, Urdu, Turkish and Latin
+//!    A first-person subject right before a slur that ends its clause ("I am a rafidi", انا
+//!    رافضي, я рафидит), with nothing between them but group names, other slurs and an
+//!    article, is a `self_designation`: the speaker names their own group with the outsiders'
+//!    word, and the classifier counts the slurs inside it as no harm (nor as support for
+//!    ambiguous terms). Persian, Urdu, Turkish and Latin
 //!    Uzbek have no first-person cue: their pronouns (من, میں, ben, men) are other words in
 //!    languages whose documents read those lists.
 //!

@@ -7,6 +7,8 @@
 
 mod classes;
 mod lang;
+#[cfg(test)]
+mod tests;
 
 pub use classes::Script;
 pub(crate) use classes::{is_alnum, is_alpha, two_byte_cp, SCRIPTS};
