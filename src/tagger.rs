@@ -18,6 +18,7 @@ use crate::matcher::Matcher;
 use crate::model::{CascadePolicy, ModelStage, NgramModel, TextModel};
 use crate::normalize::{Folded, Normalizer};
 use crate::report::{CueHit, Hit, Report, Role, RuleHit};
+use crate::script::reads_arabic;
 
 /// Tags texts with lexicon hits and a verdict. Build once, share everywhere: it is
 /// `Send + Sync`, and [`tag`](Tagger::tag) takes `&self`.
@@ -454,7 +455,7 @@ impl Tagger {
             })
             .collect();
         let verdict = classify::verdict(&hits, &cues, &rules, &inner.weights);
-        let lang = document_lang(guess, &hits);
+        let lang = document_lang(text, guess, &hits);
         let mut report = Report {
             lang,
             verdict,
@@ -494,8 +495,10 @@ impl Tagger {
 }
 
 /// The document's language: the script-based guess, refined by the hits' languages when they
-/// share its script (hits know Uzbek from English, Persian from Arabic, better than letters).
-fn document_lang(guess: &'static str, hits: &[Hit]) -> String {
+/// share its script (hits know Uzbek from English, Persian from Arabic, better than letters),
+/// except that a text whose words read as Arabic (the article, ة) stays Arabic: Persian and
+/// Pashto lists share words with Arabic (مشركين, منافقو).
+fn document_lang(text: &str, guess: &'static str, hits: &[Hit]) -> String {
     if hits.is_empty() {
         return guess.to_string();
     }
@@ -515,6 +518,7 @@ fn document_lang(guess: &'static str, hits: &[Hit]) -> String {
         .max_by_key(|&(l, n)| (n, l == guess, std::cmp::Reverse(l)));
     match best {
         // the letters' evidence for a language wins over a tie of hits
+        Some((l, _)) if guess == "ar" && l != "ar" && reads_arabic(text, true) => guess.to_string(),
         Some((l, _)) if guess == "ar" || guess == "ru" || guess == "en" => l.to_string(),
         _ => guess.to_string(),
     }

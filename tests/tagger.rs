@@ -170,6 +170,17 @@ fn self_designation_only_where_the_speaker_names_their_own_group() {
 }
 
 #[test]
+fn an_arabic_text_stays_arabic_when_its_hit_is_listed_for_pashto() {
+    // `مشركو` is in the Pashto list too; the words (the article, ة) say the text is Arabic
+    let tagger = Tagger::default();
+    let report = tagger.tag("ويقول مشركو المدينة إن القافلة تأخرت عن موعدها");
+    assert_eq!(report.hits[0].lang, Lang::Ps);
+    assert_eq!(report.lang, "ar");
+    // alone, the hit's language is the best guess there is
+    assert_eq!(tagger.tag("مشركو").lang, "ps");
+}
+
+#[test]
 fn a_repeated_honorific_counts_once() {
     use tahrid::classify::{verdict, Weights};
     use tahrid::context::{CueHit, CueKind};

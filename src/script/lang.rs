@@ -297,7 +297,7 @@ const PERSIAN_AL_WORDS: [&str; 8] = [
 /// Whether the Arabic-script words of `text` read as Arabic rather than Persian (see
 /// [`guess_lang`]): at least two words with the Arabic article or a final ة, more than twice
 /// as many as Persian function words. Marks and tatweel are skipped; ZWNJ stays in a word.
-fn reads_arabic(text: &str, skip_addresses: bool) -> bool {
+pub(crate) fn reads_arabic(text: &str, skip_addresses: bool) -> bool {
     let mut counts = (0usize, 0usize);
     let mut cleaned = String::new();
     if skip_addresses {

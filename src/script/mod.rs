@@ -13,4 +13,4 @@ mod tests;
 pub use classes::Script;
 pub(crate) use classes::{is_alnum, is_alpha, two_byte_cp, SCRIPTS};
 pub use lang::guess_lang;
-pub(crate) use lang::{is_address, lang_class, regular_class, LangCounts, Letters};
+pub(crate) use lang::{is_address, lang_class, reads_arabic, regular_class, LangCounts, Letters};
