@@ -496,8 +496,8 @@ impl Tagger {
 
 /// The document's language: the script-based guess, refined by the hits' languages when they
 /// share its script (hits know Uzbek from English, Persian from Arabic, better than letters),
-/// except that a text whose words read as Arabic (the article, ة) stays Arabic: Persian and
-/// Pashto lists share words with Arabic (مشركين, منافقو).
+/// except that a text whose words read as Arabic (the article, ة) stays Arabic: Persian,
+/// Pashto and Urdu lists share words with Arabic (مشركين, منافقو).
 fn document_lang(text: &str, guess: &'static str, hits: &[Hit]) -> String {
     if hits.is_empty() {
         return guess.to_string();

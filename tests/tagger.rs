@@ -147,6 +147,10 @@ fn self_designation_only_where_the_speaker_names_their_own_group() {
         "Мен рафизилерди жек көрөм",
         "Я рафидитов ненавижу",
         "Мы рафидитов уничтожим",
+        // ...and the object list goes on past a conjunction or a comma
+        "Я рафидитов и их пособников ненавижу",
+        "Я рафидитов, сафавидов ненавижу",
+        "Ман рофизиён ва ваҳҳобиёнро бад мебинам",
         // another group, another clause
         "I am a Sunni, rafidis are the enemy of Islam",
         "Мы, сунниты, рафидитов презираем",

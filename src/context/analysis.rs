@@ -383,20 +383,56 @@ const CLAUSE_JOINERS: &[&str] = &[
 /// another clause (`CLAUSE_JOINERS`). Not when a noun follows ("a rafidi hater"), a hyphen or
 /// an apostrophe joins it to another word ("rafidi-free", "rafidis' enemies"), or a verb
 /// follows that takes it as its object, as Tajik, Uzbek, Kyrgyz and Russian put it (`Ман
-/// рофизиёнро бад мебинам`, "I hate the rofizis").
+/// рофизиёнро бад мебинам`, "I hate the rofizis"). In those verb-final languages an object
+/// list also goes on past a conjunction or a comma (`Я рафидитов и их пособников ненавижу`),
+/// so a Cyrillic slur must stand in no object case ending and be followed by the end of the
+/// text or sentence, a first-person copula, or a comma or dash and then a conjunction.
 fn ends_clause(t: &str, end: usize) -> bool {
+    let word_start = t[..end]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !is_alnum(*c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let word = &t[word_start..end];
+    let cyrillic = word.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c));
     let rest = t[end..].trim_start_matches(|c: char| c.is_whitespace() && c != '\n' && c != '\r');
     let Some(c) = rest.chars().next() else {
-        return true;
+        return !(cyrillic && object_case(word));
     };
     if matches!(c, '-' | '\u{2010}' | '\u{2011}' | '\'' | '\u{2019}') {
         return false;
+    }
+    if cyrillic {
+        if object_case(word) {
+            return false;
+        }
+        if matches!(c, '.' | '!' | '?' | ';' | '…' | '\n' | '\r') {
+            return true;
+        }
+        if matches!(c, ',' | '—' | '–') {
+            let after = rest[c.len_utf8()..].trim_start();
+            let next = after.split(|c: char| !is_alnum(c)).next().unwrap_or("");
+            return CLAUSE_JOINERS.contains(&next);
+        }
+        let next = rest.split(|c: char| !is_alnum(c)).next().unwrap_or("");
+        return matches!(next, "ҳастам" | "ҳастем");
     }
     if !is_alnum(c) {
         return true;
     }
     let next = rest.split(|c: char| !is_alnum(c)).next().unwrap_or("");
     CLAUSE_JOINERS.contains(&next) || (next.starts_with('و') && next.chars().count() > 2)
+}
+
+/// Whether a Cyrillic word ends in an object or oblique case ending: Russian genitive,
+/// accusative, dative, instrumental and prepositional plurals; Tajik -ро; Uzbek -ни and
+/// Kyrgyz -ны/-ни/-ди accusatives (folded, lowercase). Endings that are also Russian
+/// nominative plurals (-ды, -ты: сафавиды, рафидиты) are left out.
+fn object_case(word: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "ов", "ев", "ам", "ям", "ами", "ями", "ах", "ях", "ых", "их", "ро", "ни", "ны", "ди",
+    ];
+    ENDINGS.iter().any(|e| word.ends_with(e))
 }
 
 /// Longest cue or target, in words, that the windowed lookups allow for.
